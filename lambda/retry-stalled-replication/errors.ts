@@ -1,0 +1,34 @@
+/** Thrown when an invocation payload is not one the function accepts. Names the field and the rule. */
+export class InvalidInputError extends Error {
+  public override readonly name = 'InvalidInputError';
+
+  constructor(
+    /** Path of the offending field, e.g. `resources[0]` or `sourceServerIDs[3]`. */
+    public readonly field: string,
+    /** What the field must be, in words. */
+    public readonly rule: string,
+  ) {
+    super(`invalid input: ${field} ${rule}`);
+  }
+}
+
+/** Thrown when the function's environment is incomplete: a deployment problem, surfaced at cold start. */
+export class ConfigurationError extends Error {
+  public override readonly name = 'ConfigurationError';
+}
+
+/**
+ * Thrown at the end of an invocation in which at least one server could not be handled
+ * (throttling, 5xx, access denied), so that Lambda retries the invocation and, past its
+ * retries, keeps the event. Every other server of the invocation has been handled already.
+ */
+export class ReplicationRetryFailedError extends Error {
+  public override readonly name = 'ReplicationRetryFailedError';
+
+  constructor(public readonly failedSourceServerIDs: readonly string[]) {
+    super(
+      `replication retry failed for ${failedSourceServerIDs.length} source server(s): ` +
+        `${failedSourceServerIDs.join(', ')}; the invocation will be retried`,
+    );
+  }
+}

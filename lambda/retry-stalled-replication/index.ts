@@ -1,0 +1,40 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { config } from './config';
+import { InvalidInputError, ReplicationRetryFailedError } from './errors';
+import { parseRetryRequest } from './input';
+import { Outcome, type InvocationResult } from './outcomes';
+import { logger, metrics } from './powertools';
+import { MetricName } from './record';
+import { retryServers } from './retry-servers';
+
+const home = { accountID: config.homeAccountID, region: config.region };
+
+/**
+ * Entry point for MGN stall events and manual invocations. Validates the payload before any AWS
+ * call, runs each server through the decision path, and throws at the end when a server FAILED
+ * so that Lambda retries the invocation. Metrics are flushed whether it returns or throws.
+ */
+export async function handler(event: unknown, context: Context): Promise<InvocationResult> {
+  logger.addContext(context);
+  metrics.captureColdStartMetric(context.functionName);
+  try {
+    const request = parseRetryRequest(event, home);
+    const results = await retryServers(request, config);
+    const result: InvocationResult = { trigger: request.trigger, dryRun: false, results };
+    logger.info('invocation complete', { result });
+    const failed = results.filter((entry) => entry.outcome === Outcome.FAILED);
+    if (failed.length > 0) {
+      throw new ReplicationRetryFailedError(failed.map((entry) => entry.sourceServerID));
+    }
+    return result;
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      metrics.addMetric(MetricName.INVALID_INPUT, MetricUnit.Count, 1);
+      logger.error('invalid input rejected', { field: error.field, rule: error.rule });
+    }
+    throw error;
+  } finally {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  }
+}

@@ -1,0 +1,214 @@
+import { InvalidInputError } from './errors';
+import type { Trigger } from './outcomes';
+
+/** The event MGN sends when a source server's data replication stalls or recovers. */
+export const STALL_EVENT_SOURCE = 'aws.mgn';
+export const STALL_EVENT_DETAIL_TYPE = 'MGN Source Server Data Replication Stalled Change';
+/** Most servers a manual invocation may name: keeps one invocation well inside its timeout. */
+export const MAX_MANUAL_SERVERS = 100;
+
+const SOURCE_SERVER_ID = /^s-[0-9a-zA-Z]{17}$/;
+const ACCOUNT_ID = /^[0-9]{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
+const SOURCE_SERVER_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):mgn:([a-z0-9-]+):([0-9]{12}):source-server\/(s-[0-9a-zA-Z]{17})$/;
+
+const EVENT_KEYS = new Set([
+  'version',
+  'id',
+  'detail-type',
+  'source',
+  'account',
+  'time',
+  'region',
+  'resources',
+  'detail',
+  'replay-name',
+]);
+const MANUAL_KEYS = new Set(['sourceServerID', 'sourceServerIDs', 'accountID']);
+/** Keys that could reach an object prototype if anything ever merged the payload. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A validated request: which servers, in which account, and what asked. */
+export interface RetryRequest {
+  readonly trigger: Trigger;
+  readonly sourceServerIDs: readonly string[];
+  /** The account that owns the servers. */
+  readonly accountID: string;
+}
+
+/** Where the function runs: events and ARNs for other Regions cannot be acted on here. */
+export interface HomeEnvironment {
+  readonly accountID: string;
+  readonly region: string;
+}
+
+/**
+ * Validates an invocation payload and turns it into a request. Throws {@link InvalidInputError}
+ * naming the field and the rule for anything else; never touches AWS.
+ */
+export function parseRetryRequest(payload: unknown, home: HomeEnvironment): RetryRequest {
+  const body = requireObject(payload, 'event');
+  if (looksLikeEvent(body)) {
+    return parseStallEvent(body, home);
+  }
+  if (Object.keys(body).length === 0) {
+    throw new InvalidInputError(
+      'event',
+      'is empty: expected an MGN stall event or a manual payload with sourceServerID or sourceServerIDs',
+    );
+  }
+  return parseManualRequest(body, home);
+}
+
+/** Any EventBridge envelope field marks the payload as an event, so its errors speak of events. */
+function looksLikeEvent(body: Record<string, unknown>): boolean {
+  return ['source', 'detail-type', 'detail', 'resources'].some((key) => Object.hasOwn(body, key));
+}
+
+function parseStallEvent(body: Record<string, unknown>, home: HomeEnvironment): RetryRequest {
+  rejectUnknownKeys(body, EVENT_KEYS, 'event');
+  requireLiteral(body['source'], 'source', STALL_EVENT_SOURCE);
+  requireLiteral(body['detail-type'], 'detail-type', STALL_EVENT_DETAIL_TYPE);
+  const detail = requireObject(body['detail'], 'detail');
+  rejectForbiddenKeys(detail, 'detail');
+  requireLiteral(detail['state'], 'detail.state', 'STALLED');
+  const account = requireMatch(body['account'], 'account', ACCOUNT_ID, 'a 12-digit AWS account ID');
+  const region = requireMatch(body['region'], 'region', REGION, 'an AWS Region code such as us-east-1');
+  if (region !== home.region) {
+    throw new InvalidInputError(
+      'region',
+      `must be the function's Region ${home.region}, got ${quote(region)}: deploy the stack in every Region that runs MGN`,
+    );
+  }
+
+  const resources = body['resources'];
+  if (!Array.isArray(resources) || resources.length !== 1) {
+    throw new InvalidInputError('resources', `must be an array holding exactly one source-server ARN, got ${describe(resources)}`);
+  }
+  const arn = requireMatch(
+    resources[0],
+    'resources[0]',
+    SOURCE_SERVER_ARN,
+    'an MGN source-server ARN arn:<partition>:mgn:<region>:<account>:source-server/s-<17 letters or digits>',
+  );
+  const [, , arnRegion, arnAccount, sourceServerID] = SOURCE_SERVER_ARN.exec(arn) ?? [];
+  if (arnRegion !== region || arnAccount !== account) {
+    throw new InvalidInputError(
+      'resources[0]',
+      `must be in the event's account ${account} and Region ${region}, got account ${arnAccount} and Region ${arnRegion}`,
+    );
+  }
+  return { trigger: 'event', sourceServerIDs: [sourceServerID as string], accountID: account };
+}
+
+function parseManualRequest(body: Record<string, unknown>, home: HomeEnvironment): RetryRequest {
+  rejectUnknownKeys(body, MANUAL_KEYS, 'payload');
+  const hasOne = Object.hasOwn(body, 'sourceServerID');
+  const hasMany = Object.hasOwn(body, 'sourceServerIDs');
+  if (hasOne === hasMany) {
+    throw new InvalidInputError(
+      hasOne ? 'sourceServerID' : 'payload',
+      hasOne
+        ? 'cannot be combined with sourceServerIDs: give one or the other'
+        : 'must contain sourceServerID or sourceServerIDs',
+    );
+  }
+  const sourceServerIDs = hasOne
+    ? [requireSourceServerID(body['sourceServerID'], 'sourceServerID')]
+    : requireSourceServerIDList(body['sourceServerIDs']);
+  const accountID = Object.hasOwn(body, 'accountID')
+    ? requireMatch(body['accountID'], 'accountID', ACCOUNT_ID, 'a 12-digit AWS account ID')
+    : home.accountID;
+  return { trigger: 'manual', sourceServerIDs, accountID };
+}
+
+function requireSourceServerIDList(value: unknown): string[] {
+  if (!Array.isArray(value)) {
+    throw new InvalidInputError('sourceServerIDs', `must be an array of source server IDs, got ${describe(value)}`);
+  }
+  if (value.length < 1 || value.length > MAX_MANUAL_SERVERS) {
+    throw new InvalidInputError(
+      'sourceServerIDs',
+      `must hold 1 to ${MAX_MANUAL_SERVERS} source server IDs, got ${value.length}`,
+    );
+  }
+  const firstIndex = new Map<string, number>();
+  return value.map((item: unknown, index) => {
+    const id = requireSourceServerID(item, `sourceServerIDs[${index}]`);
+    const earlier = firstIndex.get(id);
+    if (earlier !== undefined) {
+      throw new InvalidInputError(`sourceServerIDs[${index}]`, `repeats sourceServerIDs[${earlier}] (${id})`);
+    }
+    firstIndex.set(id, index);
+    return id;
+  });
+}
+
+function requireSourceServerID(value: unknown, field: string): string {
+  return requireMatch(value, field, SOURCE_SERVER_ID, 'a source server ID: s- followed by 17 letters or digits');
+}
+
+function requireObject(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidInputError(field, `must be a JSON object, got ${describe(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function requireLiteral(value: unknown, field: string, expected: string): void {
+  if (value !== expected) {
+    throw new InvalidInputError(field, `must be ${quote(expected)}, got ${describe(value)}`);
+  }
+}
+
+function requireMatch(value: unknown, field: string, pattern: RegExp, what: string): string {
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new InvalidInputError(field, `must be ${what}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function rejectUnknownKeys(body: Record<string, unknown>, allowed: ReadonlySet<string>, field: string): void {
+  rejectForbiddenKeys(body, field);
+  const unknown = Object.keys(body).find((key) => !allowed.has(key));
+  if (unknown !== undefined) {
+    throw new InvalidInputError(
+      `${field}.${printableKey(unknown)}`,
+      `is not a recognised field (allowed: ${[...allowed].join(', ')})`,
+    );
+  }
+}
+
+function rejectForbiddenKeys(body: Record<string, unknown>, field: string): void {
+  const forbidden = Object.keys(body).find((key) => FORBIDDEN_KEYS.has(key));
+  if (forbidden !== undefined) {
+    throw new InvalidInputError(`${field}.${forbidden}`, 'is a reserved object key and not allowed');
+  }
+}
+
+/** A short, printable description of a rejected value: long or binary input is never echoed whole. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length} item(s)`;
+  if (typeof value === 'string') return `the string ${quote(value)}`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'undefined') return 'nothing (the field is missing)';
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `the ${typeof value} ${clip(String(value))}`;
+  }
+  return `a ${typeof value}`;
+}
+
+function printableKey(key: string): string {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(key) ? key : quote(key);
+}
+
+function quote(text: string): string {
+  return JSON.stringify(clip(text));
+}
+
+function clip(text: string): string {
+  const limit = 64;
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} characters)`;
+}

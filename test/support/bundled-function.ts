@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { MgnStallRetryStack } from '../../lib/mgn-stall-retry-stack';
+import { TEST_ACCOUNT, TEST_REGION } from './lambda-environment';
+
+/** The function as `cdk synth` produces it: the bundle file, its export and its environment. */
+export interface BundledFunction {
+  readonly entry: string;
+  readonly exportName: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** One invocation's outcome, as the Lambda runtime would report it. */
+export type InvocationOutcome =
+  | { readonly ok: true; readonly result: { results: { sourceServerID: string; outcome: string; reason?: string }[] } }
+  | { readonly ok: false; readonly error: { name: string; message: string; field?: string } };
+
+/** Synthesizes the stack with real esbuild bundling into a fresh directory outside the project. */
+export function synthesizeBundledFunction(): BundledFunction {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'mgn-stall-retry-synth-'));
+  const app = new App({ outdir });
+  const stack = new MgnStallRetryStack(app, 'BundleTest');
+  const template = Template.fromStack(stack);
+  app.synth();
+  const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as {
+    Properties: { Handler: string; Code: { S3Key: string }; Environment: { Variables: Record<string, unknown> } };
+  }[];
+  if (!fn) throw new Error('the stack has no Lambda function');
+  const [file = '', exportName = ''] = fn.Properties.Handler.split('.');
+  const entry = path.join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`, `${file}.mjs`);
+  if (!existsSync(entry)) throw new Error(`bundle not found at ${entry}`);
+  const environment = Object.fromEntries(
+    Object.entries(fn.Properties.Environment.Variables).map(([name, value]) => [name, resolvePseudoParameter(value)]),
+  );
+  return { entry, exportName, environment };
+}
+
+function resolvePseudoParameter(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref === 'AWS::AccountId') return TEST_ACCOUNT;
+  if (ref === 'AWS::Region') return TEST_REGION;
+  if (ref === 'AWS::Partition') return 'aws';
+  throw new Error(`cannot resolve environment value ${JSON.stringify(value)} locally`);
+}
+
+/**
+ * Invokes the bundle in a fresh Node.js process, one event after another, with only the
+ * function's environment, dummy credentials and the given endpoints: no AWS account, no host
+ * credentials, no node_modules beside the bundle.
+ */
+export async function invokeBundle(
+  fn: BundledFunction,
+  events: readonly unknown[],
+  endpoints: Readonly<Record<string, string>>,
+): Promise<{ outcomes: InvocationOutcome[]; lines: string[] }> {
+  const child = spawn(process.execPath, [path.join(__dirname, 'invoke-bundle.mjs')], {
+    cwd: path.dirname(fn.entry),
+    env: {
+      PATH: process.env['PATH'],
+      ...fn.environment,
+      ...endpoints,
+      AWS_REGION: TEST_REGION,
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTONLY',
+      AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+      AWS_LAMBDA_FUNCTION_NAME: 'mgn-stall-retry-bundle-test',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    },
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+  });
+  const collect = (stream: NodeJS.ReadableStream | null): Promise<string> =>
+    new Promise((resolve, reject) => {
+      let text = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => (text += chunk));
+      stream?.on('end', () => resolve(text));
+      stream?.on('error', reject);
+    });
+  const [stdout, stderr, resultText, code] = await Promise.all([
+    collect(child.stdout),
+    collect(child.stderr),
+    collect(child.stdio[3] as NodeJS.ReadableStream),
+    new Promise<number | null>((resolve) => child.on('close', resolve)),
+    new Promise<void>((resolve) => child.stdin.end(JSON.stringify({ entry: fn.entry, exportName: fn.exportName, events }), resolve)),
+  ]);
+  if (code !== 0) throw new Error(`bundle process exited with ${String(code)}: ${stderr}`);
+  const lines = `${stdout}\n${stderr}`.split('\n').filter((line) => line.trim() !== '');
+  return { outcomes: JSON.parse(resultText) as InvocationOutcome[], lines };
+}

@@ -1,0 +1,20 @@
+/**
+ * The environment the deployed function gets, for tests that import the handler in-process.
+ * Runs before each test file (jest `setupFiles`), so the handler's config module reads it.
+ */
+export const TEST_ACCOUNT = '111122223333';
+export const TEST_REGION = 'us-east-1';
+
+Object.assign(process.env, {
+  AWS_REGION: TEST_REGION,
+  AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTONLY',
+  AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+  HOME_ACCOUNT_ID: TEST_ACCOUNT,
+  SKIP_LIFECYCLE_STATES: 'CUTTING_OVER,CUTOVER,DISCONNECTED',
+  POWERTOOLS_SERVICE_NAME: 'mgn-stall-retry',
+  POWERTOOLS_METRICS_NAMESPACE: 'MgnStallRetry',
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  // Infra tests synthesize without the built-in CloudFormation validation: it is slow and the
+  // bundle test and `cdk synth` in CI run it.
+  CDK_VALIDATION: 'false',
+});

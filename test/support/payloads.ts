@@ -1,0 +1,27 @@
+import { TEST_ACCOUNT, TEST_REGION } from './lambda-environment';
+
+/** Well-formed source server IDs for tests. */
+export const SERVER_A = 's-1234567890abcdef0';
+export const SERVER_B = 's-0a1b2c3d4e5f6a7b8';
+export const SERVER_C = 's-9f8e7d6c5b4a39281';
+export const OTHER_ACCOUNT = '444455556666';
+
+/** An MGN stall event as EventBridge delivers it. */
+export function stallEvent(
+  sourceServerID: string,
+  overrides: { account?: string; region?: string; state?: string } = {},
+): Record<string, unknown> {
+  const account = overrides.account ?? TEST_ACCOUNT;
+  const region = overrides.region ?? TEST_REGION;
+  return {
+    version: '0',
+    id: '9da9af57-9253-4406-87cb-7cc400e43465',
+    'detail-type': 'MGN Source Server Data Replication Stalled Change',
+    source: 'aws.mgn',
+    account,
+    time: '2026-11-25T20:12:19Z',
+    region,
+    resources: [`arn:aws:mgn:${region}:${account}:source-server/${sourceServerID}`],
+    detail: { state: overrides.state ?? 'STALLED' },
+  };
+}
