@@ -7,6 +7,18 @@ export interface HandlerConfig {
   readonly region: string;
   /** Lifecycle states whose servers are never retried. */
   readonly skipLifecycleStates: readonly string[];
+  /** A server tagged with this key and the value `off` is never retried. */
+  readonly optOutTagKey: string;
+  /** Minimum time between two retries of one server. */
+  readonly cooldownMinutes: number;
+  /** Most retries per stall episode before a person is notified. */
+  readonly maxAttempts: number;
+  /** Evaluate everything, change nothing. */
+  readonly dryRun: boolean;
+  /** DynamoDB table of stall episodes and attempts. */
+  readonly ledgerTableName: string;
+  /** SNS topic for escalations. */
+  readonly notificationTopicArn: string;
 }
 
 /** Reads and checks the environment; a missing or malformed value stops the cold start. */
@@ -15,11 +27,20 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   if (!/^[0-9]{12}$/.test(homeAccountID)) {
     throw new ConfigurationError(`HOME_ACCOUNT_ID must be a 12-digit account ID, got "${homeAccountID}"`);
   }
-  const skipLifecycleStates = required(env, 'SKIP_LIFECYCLE_STATES')
-    .split(',')
-    .map((state) => state.trim())
-    .filter((state) => state !== '');
-  return { homeAccountID, region: required(env, 'AWS_REGION'), skipLifecycleStates };
+  return {
+    homeAccountID,
+    region: required(env, 'AWS_REGION'),
+    skipLifecycleStates: required(env, 'SKIP_LIFECYCLE_STATES')
+      .split(',')
+      .map((state) => state.trim())
+      .filter((state) => state !== ''),
+    optOutTagKey: required(env, 'OPT_OUT_TAG_KEY'),
+    cooldownMinutes: integer(env, 'COOLDOWN_MINUTES', 0),
+    maxAttempts: integer(env, 'MAX_ATTEMPTS', 1),
+    dryRun: boolean(env, 'DRY_RUN'),
+    ledgerTableName: required(env, 'LEDGER_TABLE_NAME'),
+    notificationTopicArn: required(env, 'NOTIFICATION_TOPIC_ARN'),
+  };
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -28,6 +49,23 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
     throw new ConfigurationError(`environment variable ${name} is not set; redeploy the stack`);
   }
   return value;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, minimum: number): number {
+  const text = required(env, name);
+  const value = Number(text);
+  if (!/^[0-9]+$/.test(text) || value < minimum) {
+    throw new ConfigurationError(`environment variable ${name} must be an integer of at least ${minimum}, got "${text}"`);
+  }
+  return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string): boolean {
+  const text = required(env, name);
+  if (text !== 'true' && text !== 'false') {
+    throw new ConfigurationError(`environment variable ${name} must be "true" or "false", got "${text}"`);
+  }
+  return text === 'true';
 }
 
 export const config = readHandlerConfig(process.env);

@@ -32,3 +32,12 @@ export class ReplicationRetryFailedError extends Error {
     );
   }
 }
+
+/** Thrown when a ledger entry kept changing under one decision: the invocation is retried. */
+export class LedgerContentionError extends Error {
+  public override readonly name = 'LedgerContentionError';
+
+  constructor(key: string, rounds: number) {
+    super(`the attempt ledger entry ${key} changed ${rounds} times during one decision`);
+  }
+}

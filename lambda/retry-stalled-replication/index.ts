@@ -6,6 +6,7 @@ import { parseRetryRequest } from './input';
 import { Outcome, type InvocationResult } from './outcomes';
 import { logger, metrics } from './powertools';
 import { MetricName } from './record';
+import { recoverServers } from './recover-servers';
 import { retryServers } from './retry-servers';
 
 const home = { accountID: config.homeAccountID, region: config.region };
@@ -20,8 +21,11 @@ export async function handler(event: unknown, context: Context): Promise<Invocat
   metrics.captureColdStartMetric(context.functionName);
   try {
     const request = parseRetryRequest(event, home);
-    const results = await retryServers(request, config);
-    const result: InvocationResult = { trigger: request.trigger, dryRun: false, results };
+    // A payload can ask for a dry run; it cannot lift the deployment's dry-run setting.
+    const dryRun = config.dryRun || request.dryRun;
+    const decide = request.action === 'RECOVER' ? recoverServers : retryServers;
+    const results = await decide(request, config, dryRun, Date.now);
+    const result: InvocationResult = { trigger: request.trigger, dryRun, results };
     logger.info('invocation complete', { result });
     const failed = results.filter((entry) => entry.outcome === Outcome.FAILED);
     if (failed.length > 0) {

@@ -10,6 +10,7 @@ export const MAX_MANUAL_SERVERS = 100;
 const SOURCE_SERVER_ID = /^s-[0-9a-zA-Z]{17}$/;
 const ACCOUNT_ID = /^[0-9]{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
+const ISO_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$/;
 const SOURCE_SERVER_ARN =
   /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):mgn:([a-z0-9-]+):([0-9]{12}):source-server\/(s-[0-9a-zA-Z]{17})$/;
 
@@ -25,16 +26,22 @@ const EVENT_KEYS = new Set([
   'detail',
   'replay-name',
 ]);
-const MANUAL_KEYS = new Set(['sourceServerID', 'sourceServerIDs', 'accountID']);
+const MANUAL_KEYS = new Set(['sourceServerID', 'sourceServerIDs', 'accountID', 'dryRun']);
 /** Keys that could reach an object prototype if anything ever merged the payload. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** A validated request: which servers, in which account, and what asked. */
+/** A validated request: which servers, in which account, what asked, and what to do. */
 export interface RetryRequest {
   readonly trigger: Trigger;
+  /** RETRY for a stall (event or manual), RECOVER for MGN's NOT_STALLED event. */
+  readonly action: 'RETRY' | 'RECOVER';
   readonly sourceServerIDs: readonly string[];
   /** The account that owns the servers. */
   readonly accountID: string;
+  /** Asked for by the payload; the deployment's dry-run setting applies on top. */
+  readonly dryRun: boolean;
+  /** When EventBridge says the event happened (epoch milliseconds); events only. */
+  readonly eventTime?: number;
 }
 
 /** Where the function runs: events and ARNs for other Regions cannot be acted on here. */
@@ -72,7 +79,10 @@ function parseStallEvent(body: Record<string, unknown>, home: HomeEnvironment): 
   requireLiteral(body['detail-type'], 'detail-type', STALL_EVENT_DETAIL_TYPE);
   const detail = requireObject(body['detail'], 'detail');
   rejectForbiddenKeys(detail, 'detail');
-  requireLiteral(detail['state'], 'detail.state', 'STALLED');
+  const state = detail['state'];
+  if (state !== 'STALLED' && state !== 'NOT_STALLED') {
+    throw new InvalidInputError('detail.state', `must be "STALLED" or "NOT_STALLED", got ${describe(state)}`);
+  }
   const account = requireMatch(body['account'], 'account', ACCOUNT_ID, 'a 12-digit AWS account ID');
   const region = requireMatch(body['region'], 'region', REGION, 'an AWS Region code such as us-east-1');
   if (region !== home.region) {
@@ -99,7 +109,19 @@ function parseStallEvent(body: Record<string, unknown>, home: HomeEnvironment): 
       `must be in the event's account ${account} and Region ${region}, got account ${arnAccount} and Region ${arnRegion}`,
     );
   }
-  return { trigger: 'event', sourceServerIDs: [sourceServerID as string], accountID: account };
+  const time = requireMatch(body['time'], 'time', ISO_TIME, 'an ISO 8601 UTC time such as 2026-11-25T20:12:19Z');
+  const eventTime = Date.parse(time);
+  if (Number.isNaN(eventTime)) {
+    throw new InvalidInputError('time', `must be a real date and time, got ${quote(time)}`);
+  }
+  return {
+    trigger: 'event',
+    action: state === 'STALLED' ? 'RETRY' : 'RECOVER',
+    sourceServerIDs: [sourceServerID as string],
+    accountID: account,
+    dryRun: false,
+    eventTime,
+  };
 }
 
 function parseManualRequest(body: Record<string, unknown>, home: HomeEnvironment): RetryRequest {
@@ -120,7 +142,11 @@ function parseManualRequest(body: Record<string, unknown>, home: HomeEnvironment
   const accountID = Object.hasOwn(body, 'accountID')
     ? requireMatch(body['accountID'], 'accountID', ACCOUNT_ID, 'a 12-digit AWS account ID')
     : home.accountID;
-  return { trigger: 'manual', sourceServerIDs, accountID };
+  const dryRun = body['dryRun'] ?? false;
+  if (typeof dryRun !== 'boolean') {
+    throw new InvalidInputError('dryRun', `must be true or false, got ${describe(dryRun)}`);
+  }
+  return { trigger: 'manual', action: 'RETRY', sourceServerIDs, accountID, dryRun };
 }
 
 function requireSourceServerIDList(value: unknown): string[] {

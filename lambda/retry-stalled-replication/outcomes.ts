@@ -1,10 +1,15 @@
 /** Every outcome a server can have in one invocation (contract: DESIGN.md). */
 export const Outcome = {
   RETRIED: 'RETRIED',
+  DRY_RUN: 'DRY_RUN',
   SKIPPED_NOT_STALLED: 'SKIPPED_NOT_STALLED',
   SKIPPED_LIFECYCLE: 'SKIPPED_LIFECYCLE',
   SKIPPED_ARCHIVED: 'SKIPPED_ARCHIVED',
+  SKIPPED_OPTED_OUT: 'SKIPPED_OPTED_OUT',
+  SKIPPED_COOLDOWN: 'SKIPPED_COOLDOWN',
+  SKIPPED_BUDGET_EXHAUSTED: 'SKIPPED_BUDGET_EXHAUSTED',
   NOT_FOUND: 'NOT_FOUND',
+  RECOVERED: 'RECOVERED',
   FAILED: 'FAILED',
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
@@ -13,8 +18,10 @@ export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 export interface ServerResult {
   readonly sourceServerID: string;
   readonly outcome: Outcome;
-  /** Why the server was skipped, not found or failed; absent for a plain retry. */
+  /** Why the server was skipped, not found or failed, or what a dry run would have done. */
   readonly reason?: string;
+  /** For RETRIED and DRY_RUN: which attempt of the stall episode this is (or would be). */
+  readonly attempt?: number;
 }
 
 /** What the function returns to a manual caller and logs for events. */

@@ -1,34 +1,49 @@
 import type { SourceServer } from '@aws-sdk/client-mgn';
+import { claimAttempt, previewAttempt, releaseClaim, releaseEscalationClaim } from './attempt-ledger';
 import type { HandlerConfig } from './config';
-import { decide, type ServerSnapshot } from './decide';
+import { checkServer, type ServerSnapshot } from './check-server';
+import { formatEscalation } from './escalation';
 import type { RetryRequest } from './input';
 import { classifyMgnError, describeSourceServers, retryDataReplication } from './mgn-api';
 import { Outcome, type ServerResult } from './outcomes';
-import { recordDecision, type DecisionRecord } from './record';
+import { logger } from './powertools';
+import { finish, type DecisionRecord } from './record';
+import { publishNotification } from './sns-api';
+import { ledgerKey, type LedgerEntry } from './stall-episode';
+
+/** A server as MGN reported it, with what the log and an escalation need. */
+interface ServerFacts extends ServerSnapshot {
+  readonly hostname?: string;
+  readonly replicationError?: string;
+  readonly rawError?: string;
+}
+
+type Known = Omit<DecisionRecord, 'outcome'>;
 
 /**
- * Runs every server of a request through the decision path: read it fresh from MGN, apply the
- * policy, retry when it qualifies, and record the outcome. Never throws for a single server's
- * failure: that server's outcome is FAILED and the caller decides what to do with the invocation.
+ * Runs every server of a retry request through the decision path: read it fresh from MGN, apply
+ * the server guards, claim an attempt in the ledger, retry, and record the outcome. A single
+ * server's failure never stops the others: its outcome is FAILED and the caller fails the
+ * invocation at the end.
  */
-export async function retryServers(request: RetryRequest, config: HandlerConfig): Promise<ServerResult[]> {
+export async function retryServers(
+  request: RetryRequest,
+  config: HandlerConfig,
+  dryRun: boolean,
+  now: () => number,
+): Promise<ServerResult[]> {
   // The account ID goes to MGN only for another account's servers (global view), never for our own.
-  const accountID = request.accountID === config.homeAccountID ? undefined : request.accountID;
-  const base = { trigger: request.trigger, accountID: request.accountID };
+  const mgnAccountID = request.accountID === config.homeAccountID ? undefined : request.accountID;
+  const base = { trigger: request.trigger, accountID: request.accountID, dryRun };
 
   let servers: Map<string, SourceServer>;
   try {
-    servers = await describeSourceServers(request.sourceServerIDs, accountID);
+    servers = await describeSourceServers(request.sourceServerIDs, mgnAccountID);
   } catch (error) {
     const failure = classifyMgnError(error);
+    const reason = `DescribeSourceServers failed: ${failure.code}: ${failure.message}`;
     return request.sourceServerIDs.map((sourceServerID) =>
-      finish({
-        ...base,
-        sourceServerID,
-        outcome: Outcome.FAILED,
-        reason: `DescribeSourceServers failed: ${failure.code}: ${failure.message}`,
-        mgnErrorCode: failure.code,
-      }),
+      finish({ ...base, sourceServerID, outcome: Outcome.FAILED, reason, mgnErrorCode: failure.code }),
     );
   }
 
@@ -37,61 +52,174 @@ export async function retryServers(request: RetryRequest, config: HandlerConfig)
   // writes keeps MGN's API throttling away.
   for (const sourceServerID of request.sourceServerIDs) {
     const server = servers.get(sourceServerID);
-    results.push(
-      server === undefined
-        ? finish({ ...base, sourceServerID, outcome: Outcome.NOT_FOUND, reason: 'MGN has no source server with this ID' })
-        : await retryOne(toSnapshot(sourceServerID, server), accountID, config, base),
-    );
+    if (server === undefined) {
+      results.push(finish({ ...base, sourceServerID, outcome: Outcome.NOT_FOUND, reason: 'MGN has no source server with this ID' }));
+      continue;
+    }
+    const facts = toFacts(sourceServerID, server);
+    const known: Known = {
+      ...base,
+      sourceServerID,
+      replicationState: facts.replicationState,
+      lifeCycleState: facts.lifeCycleState,
+    };
+    try {
+      results.push(await retryOne(facts, known, mgnAccountID, config, now));
+    } catch (error) {
+      // The ledger or the notification could not be reached: fail this server, keep going.
+      const code = error instanceof Error ? error.name : 'UnknownError';
+      const message = error instanceof Error ? error.message : String(error);
+      results.push(finish({ ...known, outcome: Outcome.FAILED, reason: `${code}: ${message}`, errorCode: code }));
+    }
   }
   return results;
 }
 
 async function retryOne(
-  server: ServerSnapshot,
-  accountID: string | undefined,
+  server: ServerFacts,
+  known: Known,
+  mgnAccountID: string | undefined,
   config: HandlerConfig,
-  base: Pick<DecisionRecord, 'trigger' | 'accountID'>,
+  now: () => number,
 ): Promise<ServerResult> {
-  const known = {
-    ...base,
-    sourceServerID: server.sourceServerID,
-    replicationState: server.replicationState,
-    lifeCycleState: server.lifeCycleState,
-  };
-  const decision = decide(server, config);
-  if (decision.action === 'SKIP') {
-    return finish({ ...known, outcome: decision.outcome, reason: decision.reason });
-  }
-  try {
-    await retryDataReplication(server.sourceServerID, accountID);
-    return finish({ ...known, outcome: Outcome.RETRIED });
-  } catch (error) {
-    const failure = classifyMgnError(error);
-    const reason = `RetryDataReplication failed: ${failure.code}: ${failure.message}`;
-    switch (failure.kind) {
-      case 'NOT_FOUND':
-        return finish({ ...known, outcome: Outcome.NOT_FOUND, reason, mgnErrorCode: failure.code });
-      case 'NOT_APPLICABLE':
-        // The precheck passed, so the server changed in between: it no longer needs the retry.
-        return finish({ ...known, outcome: Outcome.SKIPPED_NOT_STALLED, reason, mgnErrorCode: failure.code });
-      case 'FAILED':
-        return finish({ ...known, outcome: Outcome.FAILED, reason, mgnErrorCode: failure.code });
+  const check = checkServer(server, config);
+  if (check.action === 'SKIP') return finish({ ...known, outcome: check.outcome, reason: check.reason });
+
+  const key = ledgerKey(known.accountID, server.sourceServerID);
+  if (known.dryRun) {
+    const plan = await previewAttempt(config.ledgerTableName, key, config, now());
+    switch (plan.kind) {
+      case 'CLAIM':
+        return finish({
+          ...known,
+          outcome: Outcome.DRY_RUN,
+          attempt: plan.attempt,
+          attempts: plan.attempt - 1,
+          reason: `dry run: would retry (attempt ${plan.attempt} of ${config.maxAttempts})`,
+        });
+      case 'COOLDOWN':
+        return finish({ ...known, ...cooldown(plan.attempts, plan.lastAttemptAt, plan.retryAfter) });
+      case 'BUDGET_EXHAUSTED':
+        return finish({
+          ...known,
+          outcome: Outcome.SKIPPED_BUDGET_EXHAUSTED,
+          attempts: plan.entry.attemptTimes.length,
+          reason: `${budgetSpent(plan.entry, config)}; dry run: no notification sent`,
+        });
     }
+  }
+
+  const claim = await claimAttempt(config.ledgerTableName, key, config, now());
+  switch (claim.kind) {
+    case 'COOLDOWN':
+      return finish({ ...known, ...cooldown(claim.attempts, claim.lastAttemptAt, claim.retryAfter) });
+    case 'BUDGET_EXHAUSTED':
+      return claim.escalationClaimed === undefined
+        ? finish({
+            ...known,
+            outcome: Outcome.SKIPPED_BUDGET_EXHAUSTED,
+            attempts: claim.entry.attemptTimes.length,
+            reason: `${budgetSpent(claim.entry, config)}; the notification was sent at ${iso(claim.entry.escalatedAt)}`,
+          })
+        : escalate(server, known, claim.escalationClaimed, config, now);
+    case 'CLAIMED':
+      return retryClaimed(server, known, claim.claimed, claim.attempt, mgnAccountID, config, now);
   }
 }
 
-function toSnapshot(sourceServerID: string, server: SourceServer): ServerSnapshot {
+async function retryClaimed(
+  server: ServerFacts,
+  known: Known,
+  claimed: LedgerEntry,
+  attempt: number,
+  mgnAccountID: string | undefined,
+  config: HandlerConfig,
+  now: () => number,
+): Promise<ServerResult> {
+  try {
+    await retryDataReplication(server.sourceServerID, mgnAccountID);
+    return finish({ ...known, outcome: Outcome.RETRIED, attempt, attempts: attempt });
+  } catch (error) {
+    // The retry did not happen: give the attempt back so a later try (the platform's retry of
+    // this invocation, the next event or sweep) can use it.
+    await releaseQuietly(() => releaseClaim(config.ledgerTableName, claimed, now()), claimed.key);
+    const failure = classifyMgnError(error);
+    const reason = `RetryDataReplication failed: ${failure.code}: ${failure.message}`;
+    const outcome = {
+      NOT_FOUND: Outcome.NOT_FOUND,
+      // The precheck passed, so the server changed in between: it no longer needs the retry.
+      NOT_APPLICABLE: Outcome.SKIPPED_NOT_STALLED,
+      FAILED: Outcome.FAILED,
+    }[failure.kind];
+    return finish({ ...known, outcome, reason, mgnErrorCode: failure.code, attempts: attempt - 1 });
+  }
+}
+
+async function escalate(
+  server: ServerFacts,
+  known: Known,
+  claimed: LedgerEntry,
+  config: HandlerConfig,
+  now: () => number,
+): Promise<ServerResult> {
+  const { subject, message } = formatEscalation({
+    ...server,
+    accountID: known.accountID,
+    region: config.region,
+    entry: claimed,
+    maxAttempts: config.maxAttempts,
+  });
+  try {
+    await publishNotification(config.notificationTopicArn, subject, message);
+  } catch (error) {
+    // Give the escalation back so the platform's retry of this invocation sends it.
+    await releaseQuietly(() => releaseEscalationClaim(config.ledgerTableName, claimed, now()), claimed.key);
+    throw error;
+  }
+  return finish({
+    ...known,
+    outcome: Outcome.SKIPPED_BUDGET_EXHAUSTED,
+    attempts: claimed.attemptTimes.length,
+    escalated: true,
+    reason: `${budgetSpent(claimed, config)}; notification sent`,
+  });
+}
+
+/** A failed release leaves the attempt counted: logged, never allowed to hide the real outcome. */
+async function releaseQuietly(release: () => Promise<boolean>, key: string): Promise<void> {
+  try {
+    if (!(await release())) logger.warn('ledger entry changed before the claim could be released', { key });
+  } catch (error) {
+    logger.error('could not release the ledger claim', { key, error: error as Error });
+  }
+}
+
+function cooldown(attempts: number, lastAttemptAt: number, retryAfter: number): Pick<DecisionRecord, 'outcome' | 'reason' | 'attempts'> {
+  return {
+    outcome: Outcome.SKIPPED_COOLDOWN,
+    attempts,
+    reason: `last retry at ${iso(lastAttemptAt)}; the next is allowed after ${iso(retryAfter)}`,
+  };
+}
+
+function budgetSpent(entry: LedgerEntry, config: HandlerConfig): string {
+  return `${entry.attemptTimes.length} of ${config.maxAttempts} retries spent in the stall episode that began at ${iso(entry.episodeStartedAt)}`;
+}
+
+function iso(time: number | undefined): string {
+  return time === undefined ? 'an unknown time' : new Date(time).toISOString();
+}
+
+function toFacts(sourceServerID: string, server: SourceServer): ServerFacts {
+  const hints = server.sourceProperties?.identificationHints;
   return {
     sourceServerID,
     isArchived: server.isArchived === true,
     replicationState: server.dataReplicationInfo?.dataReplicationState,
     lifeCycleState: server.lifeCycle?.state,
+    tags: server.tags ?? {},
+    hostname: hints?.hostname ?? hints?.fqdn,
+    replicationError: server.dataReplicationInfo?.dataReplicationError?.error,
+    rawError: server.dataReplicationInfo?.dataReplicationError?.rawError,
   };
-}
-
-/** Records the decision and returns its public result entry. */
-function finish(record: DecisionRecord): ServerResult {
-  recordDecision(record);
-  const { sourceServerID, outcome, reason } = record;
-  return reason === undefined ? { sourceServerID, outcome } : { sourceServerID, outcome, reason };
 }

@@ -9,15 +9,20 @@ import {
   ValidationException,
   type SourceServer,
 } from '@aws-sdk/client-mgn';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambda/retry-stalled-replication/index';
+import { writeLedgerEntry } from '../../lambda/retry-stalled-replication/ledger-api';
+import { startLocalDynamoDB, type LocalDynamoDB } from '../../tools/local-dynamodb/local-dynamodb';
 import { TEST_ACCOUNT } from '../support/lambda-environment';
 import { OTHER_ACCOUNT, SERVER_A, SERVER_B, SERVER_C, stallEvent } from '../support/payloads';
 import { captureOutput, metricValue, type OutputCapture } from '../support/output-capture';
 
+
 const mgn = mockClient(MgnClient);
+const sns = mockClient(SNSClient);
 const context = {
   functionName: 'mgn-stall-retry-test',
   awsRequestId: 'request-1',
@@ -25,12 +30,27 @@ const context = {
   memoryLimitInMB: '256',
 } as Context;
 
-function server(sourceServerID: string, replicationState = 'STALLED', lifeCycleState = 'READY_FOR_TEST', isArchived = false): SourceServer {
+interface ServerOptions {
+  replicationState?: string;
+  lifeCycleState?: string;
+  isArchived?: boolean;
+  tags?: Record<string, string>;
+  hostname?: string;
+  error?: { error: string; rawError?: string };
+}
+
+function server(sourceServerID: string, options: ServerOptions | string = {}, lifeCycleState?: string, isArchived?: boolean): SourceServer {
+  const settings: ServerOptions = typeof options === 'string' ? { replicationState: options, lifeCycleState, isArchived } : options;
   return {
     sourceServerID,
-    isArchived,
-    lifeCycle: { state: lifeCycleState as SourceServer['lifeCycle'] extends infer L ? L extends { state?: infer S } ? S : never : never },
-    dataReplicationInfo: { dataReplicationState: replicationState as 'STALLED' },
+    isArchived: settings.isArchived ?? false,
+    tags: settings.tags ?? {},
+    lifeCycle: { state: (settings.lifeCycleState ?? 'READY_FOR_TEST') as 'READY_FOR_TEST' },
+    dataReplicationInfo: {
+      dataReplicationState: (settings.replicationState ?? 'STALLED') as 'STALLED',
+      ...(settings.error ? { dataReplicationError: settings.error as { error: 'AGENT_NOT_SEEN'; rawError?: string } } : {}),
+    },
+    sourceProperties: { identificationHints: { hostname: settings.hostname ?? `host-${sourceServerID}` } },
   };
 }
 
@@ -48,10 +68,22 @@ const mgnError = {
   conflict: () => new ConflictException({ message: 'conflict', $metadata: { httpStatusCode: 409 } }),
 };
 
+let dynamodb: LocalDynamoDB;
 let output: OutputCapture;
-beforeEach(() => {
+
+beforeAll(async () => {
+  // A real DynamoDB implementation for the ledger; MGN and SNS are mocked at the client class.
+  // The SDK resolves AWS_ENDPOINT_URL_DYNAMODB at the first request, which comes after this.
+  dynamodb = await startLocalDynamoDB(process.env['LEDGER_TABLE_NAME']);
+  process.env['AWS_ENDPOINT_URL_DYNAMODB'] = dynamodb.endpoint;
+});
+afterAll(() => dynamodb.stop());
+beforeEach(async () => {
+  await dynamodb.clear();
   mgn.reset();
+  sns.reset();
   mgn.on(RetryDataReplicationCommand).resolves({});
+  sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
   output = captureOutput();
 });
 afterEach(() => output.restore());
@@ -60,7 +92,7 @@ describe('a STALLED event', () => {
   it('retries a stalled server once, with exactly its ID', async () => {
     mgnKnows(server(SERVER_A));
     const result = await handler(stallEvent(SERVER_A), context);
-    expect(result).toEqual({ trigger: 'event', dryRun: false, results: [{ sourceServerID: SERVER_A, outcome: 'RETRIED' }] });
+    expect(result).toEqual({ trigger: 'event', dryRun: false, results: [{ sourceServerID: SERVER_A, outcome: 'RETRIED', attempt: 1 }] });
     expect(mgn).toHaveReceivedCommandTimes(RetryDataReplicationCommand, 1);
     expect(mgn).toHaveReceivedCommandWith(RetryDataReplicationCommand, { sourceServerID: SERVER_A });
     expect(mgn.commandCalls(RetryDataReplicationCommand)[0]?.args[0].input).toEqual({ sourceServerID: SERVER_A });
@@ -99,6 +131,7 @@ describe('skips without calling RetryDataReplication', () => {
   it.each([
     ['a healthy server', server(SERVER_A, 'CONTINUOUS'), 'SKIPPED_NOT_STALLED'],
     ['an archived server', server(SERVER_A, 'STALLED', 'READY_FOR_TEST', true), 'SKIPPED_ARCHIVED'],
+    ['an opted-out server', server(SERVER_A, { tags: { 'mgn-stall-retry': 'off' } }), 'SKIPPED_OPTED_OUT'],
     ['a server cutting over', server(SERVER_A, 'STALLED', 'CUTTING_OVER'), 'SKIPPED_LIFECYCLE'],
     ['a cut-over server', server(SERVER_A, 'STALLED', 'CUTOVER'), 'SKIPPED_LIFECYCLE'],
     ['a disconnected server', server(SERVER_A, 'STALLED', 'DISCONNECTED'), 'SKIPPED_LIFECYCLE'],
@@ -218,5 +251,143 @@ describe('output', () => {
     const lines = output.json();
     expect(lines.length).toBeGreaterThan(2);
     expect(output.emf().every((blob) => blob._aws.CloudWatchMetrics.every((set) => set.Namespace === 'MgnStallRetry'))).toBe(true);
+  });
+});
+
+const MINUTE = 60_000;
+
+/** Puts a server's stall episode in the ledger as if earlier invocations had made it. */
+async function seedEpisode(sourceServerID: string, attemptsAgoMinutes: number[], escalated = false): Promise<void> {
+  const now = Date.now();
+  const attemptTimes = attemptsAgoMinutes.map((ago) => now - ago * MINUTE);
+  await writeLedgerEntry(process.env['LEDGER_TABLE_NAME'] ?? '', {
+    key: `${TEST_ACCOUNT}#${sourceServerID}`,
+    version: 1,
+    episodeStartedAt: attemptTimes[0] ?? now,
+    attemptTimes,
+    expiresAt: Math.floor(now / 1000) + 86_400,
+    ...(escalated ? { escalatedAt: now - MINUTE } : {}),
+  });
+}
+
+async function ledgerEntry(sourceServerID: string): Promise<Record<string, unknown> | undefined> {
+  return (await dynamodb.items()).find((item) => item['pk']?.S === `${TEST_ACCOUNT}#${sourceServerID}`);
+}
+
+describe('the attempt ledger guards', () => {
+  it('skips a duplicate STALLED within the cooldown', async () => {
+    mgnKnows(server(SERVER_A));
+    await handler(stallEvent(SERVER_A), context);
+    const second = await handler(stallEvent(SERVER_A), context);
+    expect(second.results[0]).toMatchObject({ outcome: 'SKIPPED_COOLDOWN', reason: expect.stringContaining('next is allowed after') as string });
+    expect(mgn).toHaveReceivedCommandTimes(RetryDataReplicationCommand, 1);
+    expect(metricValue(output.emf(), 'RetrySkipped', ['Reason', 'SKIPPED_COOLDOWN'])).toBe(1);
+  });
+
+  it('retries again once the cooldown has passed, as attempt 2', async () => {
+    mgnKnows(server(SERVER_A));
+    await seedEpisode(SERVER_A, [31]);
+    const result = await handler(stallEvent(SERVER_A), context);
+    expect(result.results[0]).toEqual({ sourceServerID: SERVER_A, outcome: 'RETRIED', attempt: 2 });
+  });
+
+  it('gives the attempt back when MGN throttles, so the platform\'s retry is not in cooldown', async () => {
+    mgnKnows(server(SERVER_A));
+    mgn.on(RetryDataReplicationCommand).rejectsOnce(mgnError.throttling()).resolves({});
+    await expect(handler(stallEvent(SERVER_A), context)).rejects.toMatchObject({ name: 'ReplicationRetryFailedError' });
+    expect((await ledgerEntry(SERVER_A))?.['attemptTimes']).toEqual({ L: [] });
+    const retry = await handler(stallEvent(SERVER_A), context);
+    expect(retry.results[0]).toMatchObject({ outcome: 'RETRIED', attempt: 1 });
+    expect(mgn).toHaveReceivedCommandTimes(RetryDataReplicationCommand, 2);
+  });
+});
+
+describe('a spent retry budget', () => {
+  const stuck = (): SourceServer =>
+    server(SERVER_A, { hostname: 'db-07.corp.example', error: { error: 'NOT_CONVERGING', rawError: 'replication lag growing' } });
+
+  it('is skipped and escalated with exactly one notification per episode', async () => {
+    mgnKnows(stuck());
+    await seedEpisode(SERVER_A, [120, 90, 60]);
+    const outcomes = [];
+    for (let i = 0; i < 3; i += 1) outcomes.push((await handler(stallEvent(SERVER_A), context)).results[0]?.outcome);
+    expect(outcomes).toEqual(['SKIPPED_BUDGET_EXHAUSTED', 'SKIPPED_BUDGET_EXHAUSTED', 'SKIPPED_BUDGET_EXHAUSTED']);
+    expect(mgn).not.toHaveReceivedCommand(RetryDataReplicationCommand);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(metricValue(output.emf(), 'RetryBudgetExhausted')).toBe(1);
+    expect(metricValue(output.emf(), 'RetrySkipped', ['Reason', 'SKIPPED_BUDGET_EXHAUSTED'])).toBe(3);
+  });
+
+  it('sends a notification an on-call engineer can act on', async () => {
+    mgnKnows(stuck());
+    await seedEpisode(SERVER_A, [120, 90, 60]);
+    await handler(stallEvent(SERVER_A), context);
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.TopicArn).toBe(process.env['NOTIFICATION_TOPIC_ARN']);
+    expect(input?.Subject).toBe(`MGN replication still stalled after 3 retries: db-07.corp.example (${SERVER_A})`);
+    for (const text of [SERVER_A, 'db-07.corp.example', `${TEST_ACCOUNT} / us-east-1`, 'NOT_CONVERGING', 'replication lag growing', '3 of 3', 'bandwidth', 'console.aws.amazon.com/mgn']) {
+      expect(input?.Message).toContain(text);
+    }
+  });
+
+  it('keeps the escalation owed when SNS fails, and sends it on the platform\'s retry', async () => {
+    mgnKnows(stuck());
+    await seedEpisode(SERVER_A, [120, 90, 60]);
+    sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('SNS unavailable'), { name: 'InternalErrorException' })).resolves({});
+    await expect(handler(stallEvent(SERVER_A), context)).rejects.toMatchObject({ failedSourceServerIDs: [SERVER_A] });
+    await handler(stallEvent(SERVER_A), context);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect((await ledgerEntry(SERVER_A))?.['escalatedAt']).toBeDefined();
+    expect(metricValue(output.emf(), 'RetryBudgetExhausted')).toBe(1);
+  });
+});
+
+describe('NOT_STALLED', () => {
+  it('closes the episode as RECOVERED with its duration, and a new stall gets a fresh budget', async () => {
+    mgnKnows(server(SERVER_A));
+    await seedEpisode(SERVER_A, [45, 10], true);
+    const recovered = await handler(stallEvent(SERVER_A, { state: 'NOT_STALLED', time: new Date().toISOString() }), context);
+    expect(recovered.results[0]).toMatchObject({ outcome: 'RECOVERED' });
+    expect(metricValue(output.emf(), 'ReplicationRecovered')).toBe(1);
+    const duration = metricValue(output.emf(), 'StallDuration');
+    expect(duration).toBeGreaterThanOrEqual(45 * 60 - 2);
+    expect(duration).toBeLessThanOrEqual(45 * 60 + 2);
+    expect(output.json().find((line) => line['outcome'] === 'RECOVERED')).toMatchObject({ attempts: 2 });
+    expect(mgn.calls()).toHaveLength(0);
+    const fresh = await handler(stallEvent(SERVER_A), context);
+    expect(fresh.results[0]).toMatchObject({ outcome: 'RETRIED', attempt: 1 });
+  });
+
+  it('counts nothing when there is no open episode (a duplicate NOT_STALLED)', async () => {
+    const result = await handler(stallEvent(SERVER_A, { state: 'NOT_STALLED' }), context);
+    expect(result.results[0]).toMatchObject({ outcome: 'RECOVERED', reason: expect.stringContaining('no open stall episode') as string });
+    expect(metricValue(output.emf(), 'ReplicationRecovered')).toBe(0);
+  });
+});
+
+describe('dry run', () => {
+  it('evaluates a stalled server and changes nothing: no MGN write, no ledger entry', async () => {
+    mgnKnows(server(SERVER_A));
+    const result = await handler({ sourceServerID: SERVER_A, dryRun: true }, context);
+    expect(result).toMatchObject({ dryRun: true, results: [{ outcome: 'DRY_RUN', attempt: 1, reason: 'dry run: would retry (attempt 1 of 3)' }] });
+    expect(mgn).not.toHaveReceivedCommand(RetryDataReplicationCommand);
+    expect(await dynamodb.items()).toEqual([]);
+    expect(metricValue(output.emf(), 'RetrySkipped', ['Reason', 'DRY_RUN'])).toBe(1);
+  });
+
+  it('reports a spent budget without notifying anyone', async () => {
+    mgnKnows(server(SERVER_A));
+    await seedEpisode(SERVER_A, [120, 90, 60]);
+    const before = await dynamodb.items();
+    const result = await handler({ sourceServerIDs: [SERVER_A], dryRun: true }, context);
+    expect(result.results[0]).toMatchObject({ outcome: 'SKIPPED_BUDGET_EXHAUSTED', reason: expect.stringContaining('dry run') as string });
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(await dynamodb.items()).toEqual(before);
+  });
+
+  it('still applies the server guards', async () => {
+    mgnKnows(server(SERVER_A, { lifeCycleState: 'CUTTING_OVER' }));
+    const result = await handler({ sourceServerID: SERVER_A, dryRun: true }, context);
+    expect(result.results[0]).toMatchObject({ outcome: 'SKIPPED_LIFECYCLE' });
   });
 });

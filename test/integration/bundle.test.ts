@@ -1,46 +1,51 @@
-import { LocalMgnServer, type LocalSourceServer } from '../../tools/local-mgn/local-mgn-server';
-import { invokeBundle, synthesizeBundledFunction, type BundledFunction } from '../support/bundled-function';
+import { DEFAULT_CONFIG } from '../../lib/config';
+import { startLocalAws, type LocalAws } from '../../tools/local-aws/local-aws';
+import type { LocalSourceServer } from '../../tools/local-mgn/local-mgn-server';
+import { invokeBundle, synthesizeBundledFunction, type BundledFunction, type InvocationOutcome } from '../support/bundled-function';
 import { OTHER_ACCOUNT, SERVER_A, SERVER_B, SERVER_C, stallEvent } from '../support/payloads';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 const SERVER_D = 's-d00000000000000d0';
+const SERVER_E = 's-e00000000000000e0';
 const fleet = (): LocalSourceServer[] => [
-  { sourceServerID: SERVER_A, replicationState: 'STALLED', lifeCycleState: 'READY_FOR_TEST', isArchived: false },
+  { sourceServerID: SERVER_A, replicationState: 'STALLED', lifeCycleState: 'READY_FOR_TEST', isArchived: false, hostname: 'app-01', replicationError: { error: 'AGENT_NOT_SEEN', rawError: 'agent heartbeat missing' }, afterRetry: 'STAYS_STALLED' },
   { sourceServerID: SERVER_B, replicationState: 'CONTINUOUS', lifeCycleState: 'READY_FOR_TEST', isArchived: false },
   { sourceServerID: SERVER_C, replicationState: 'STALLED', lifeCycleState: 'CUTTING_OVER', isArchived: false },
   { sourceServerID: SERVER_D, replicationState: 'STALLED', lifeCycleState: 'READY_FOR_CUTOVER', isArchived: true },
+  { sourceServerID: SERVER_E, replicationState: 'STALLED', lifeCycleState: 'READY_FOR_TEST', isArchived: false, tags: { 'mgn-stall-retry': 'off' } },
 ];
 
+const outcomeOf = (outcome: InvocationOutcome | undefined): string =>
+  outcome === undefined ? 'missing' : outcome.ok ? (outcome.result.results[0]?.outcome ?? 'none') : outcome.error.name;
+
 let fn: BundledFunction;
-let mgn: LocalMgnServer;
-let endpoints: Record<string, string>;
+let local: LocalAws;
 
 beforeAll(() => {
   fn = synthesizeBundledFunction();
 });
 beforeEach(async () => {
-  mgn = new LocalMgnServer(fleet());
-  endpoints = { AWS_ENDPOINT_URL_MGN: await mgn.start() };
+  local = await startLocalAws(fleet());
 });
-afterEach(() => mgn.stop());
+afterEach(() => local.stop());
 
-describe('the synthesized bundle against a local MGN endpoint', () => {
+describe('the synthesized bundle against local MGN, DynamoDB and SNS endpoints', () => {
   it('retries a stalled server exactly once, signed, with its ID', async () => {
-    const { outcomes } = await invokeBundle(fn, [stallEvent(SERVER_A)], endpoints);
-    expect(outcomes).toMatchObject([{ ok: true, result: { results: [{ sourceServerID: SERVER_A, outcome: 'RETRIED' }] } }]);
-    expect(mgn.acceptedRetries()).toEqual([SERVER_A]);
-    expect(mgn.calls.every((call) => call.signed)).toBe(true);
-    expect(mgn.server(SERVER_A)?.replicationState).toBe('INITIATING');
+    const { outcomes } = await invokeBundle(fn, [stallEvent(SERVER_A)], local.environment);
+    expect(outcomes).toMatchObject([{ ok: true, result: { results: [{ sourceServerID: SERVER_A, outcome: 'RETRIED', attempt: 1 }] } }]);
+    expect(local.mgn.acceptedRetries()).toEqual([SERVER_A]);
+    expect(local.mgn.calls.every((call) => call.signed)).toBe(true);
+    expect(local.mgn.server(SERVER_A)?.replicationState).toBe('INITIATING');
   });
 
-  it('leaves healthy, unknown, cutting-over and archived servers alone and succeeds', async () => {
-    const events = [SERVER_B, 's-00000000000000000', SERVER_C, SERVER_D].map((id) => stallEvent(id));
-    const { outcomes } = await invokeBundle(fn, events, endpoints);
-    expect(outcomes.map((outcome) => (outcome.ok ? outcome.result.results[0]?.outcome : outcome.error.name))).toEqual([
-      'SKIPPED_NOT_STALLED', 'NOT_FOUND', 'SKIPPED_LIFECYCLE', 'SKIPPED_ARCHIVED',
+  it('leaves healthy, unknown, cutting-over, archived and opted-out servers alone and succeeds', async () => {
+    const events = [SERVER_B, 's-00000000000000000', SERVER_C, SERVER_D, SERVER_E].map((id) => stallEvent(id));
+    const { outcomes } = await invokeBundle(fn, events, local.environment);
+    expect(outcomes.map(outcomeOf)).toEqual([
+      'SKIPPED_NOT_STALLED', 'NOT_FOUND', 'SKIPPED_LIFECYCLE', 'SKIPPED_ARCHIVED', 'SKIPPED_OPTED_OUT',
     ]);
-    expect(mgn.calls.filter((call) => call.operation === 'RetryDataReplication')).toHaveLength(0);
+    expect(local.mgn.calls.filter((call) => call.operation === 'RetryDataReplication')).toHaveLength(0);
   });
 
   it('rejects malformed input with named errors and makes no MGN call', async () => {
@@ -57,27 +62,85 @@ describe('the synthesized bundle against a local MGN endpoint', () => {
       [[], 'event'],
       ['STALLED', 'event'],
     ];
-    const { outcomes } = await invokeBundle(fn, inputs.map(([input]) => input), endpoints);
+    const { outcomes } = await invokeBundle(fn, inputs.map(([input]) => input), local.environment);
     expect(outcomes.map((outcome) => (outcome.ok ? 'accepted' : `${outcome.error.name}:${outcome.error.field ?? ''}`))).toEqual(
       inputs.map(([, field]) => `InvalidInputError:${field}`),
     );
-    expect(mgn.calls).toHaveLength(0);
+    expect(local.mgn.calls).toHaveLength(0);
   });
 
-  it('fails the invocation when MGN keeps throttling, after the SDK retried', async () => {
-    mgn.injectFault({ operation: 'RetryDataReplication', errorType: 'ThrottlingException', count: 3 });
-    const { outcomes } = await invokeBundle(fn, [stallEvent(SERVER_A)], endpoints);
+  it('fails the invocation when MGN keeps throttling, after the SDK retried, and gives the claim back', async () => {
+    local.mgn.injectFault({ operation: 'RetryDataReplication', errorType: 'ThrottlingException', count: 3 });
+    const { outcomes } = await invokeBundle(fn, [stallEvent(SERVER_A), stallEvent(SERVER_A)], local.environment);
     expect(outcomes[0]).toMatchObject({ ok: false, error: { name: 'ReplicationRetryFailedError' } });
-    expect(mgn.calls.filter((call) => call.operation === 'RetryDataReplication').map((call) => call.status)).toEqual([429, 429, 429]);
+    expect(outcomeOf(outcomes[1])).toBe('RETRIED');
+    expect(local.mgn.calls.filter((call) => call.operation === 'RetryDataReplication').map((call) => call.status)).toEqual([429, 429, 429, 200]);
   });
 
   it('writes only JSON, with EMF in the MgnStallRetry namespace and a cold start', async () => {
-    const { lines } = await invokeBundle(fn, [stallEvent(SERVER_A), stallEvent(SERVER_B)], endpoints);
+    const { lines } = await invokeBundle(fn, [stallEvent(SERVER_A), stallEvent(SERVER_B)], local.environment);
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const emf = parsed.filter((line) => '_aws' in line) as { _aws: { CloudWatchMetrics: { Namespace: string }[] } }[];
     expect(emf.length).toBeGreaterThan(0);
     expect(emf.every((blob) => blob._aws.CloudWatchMetrics[0]?.Namespace === 'MgnStallRetry')).toBe(true);
     expect(parsed.filter((line) => 'ColdStart' in line)).toHaveLength(1);
     expect(parsed.filter((line) => 'ReplicationRetried' in line)).toHaveLength(1);
+  });
+
+  it('turns 30 concurrent duplicate events, each in its own environment, into exactly one retry', async () => {
+    const runs = await Promise.all(Array.from({ length: 30 }, () => invokeBundle(fn, [stallEvent(SERVER_A)], local.environment)));
+    const outcomes = runs.flatMap((run) => run.outcomes);
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    expect(local.mgn.acceptedRetries()).toEqual([SERVER_A]);
+    expect(outcomes.filter((outcome) => outcomeOf(outcome) === 'RETRIED')).toHaveLength(1);
+    // The others lost the ledger race (cooldown) or already saw the server INITIATING.
+    expect(outcomes.map(outcomeOf).filter((o) => !['RETRIED', 'SKIPPED_COOLDOWN', 'SKIPPED_NOT_STALLED'].includes(o))).toEqual([]);
+
+    local.mgn.advance(); // the retry did not help: STALLED again
+    const { outcomes: later } = await invokeBundle(fn, [stallEvent(SERVER_A)], local.environment);
+    expect(outcomeOf(later[0])).toBe('SKIPPED_COOLDOWN');
+    expect(local.mgn.acceptedRetries()).toHaveLength(1);
+  });
+
+  it('closes the stall episode on NOT_STALLED with ReplicationRecovered and StallDuration', async () => {
+    await invokeBundle(fn, [stallEvent(SERVER_A)], local.environment);
+    const recovery = stallEvent(SERVER_A, { state: 'NOT_STALLED', time: new Date(Date.now() + 5000).toISOString() });
+    const { outcomes, lines } = await invokeBundle(fn, [recovery], local.environment);
+    expect(outcomeOf(outcomes[0])).toBe('RECOVERED');
+    const emf = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => '_aws' in line);
+    expect(emf.find((blob) => 'ReplicationRecovered' in blob)).toMatchObject({ ReplicationRecovered: 1 });
+    expect(emf.find((blob) => 'StallDuration' in blob)?.['StallDuration']).toEqual(expect.any(Number));
+  });
+
+  it('changes nothing in a dry run asked for by the payload', async () => {
+    const { outcomes } = await invokeBundle(fn, [{ sourceServerIDs: [SERVER_A, SERVER_E], dryRun: true }], local.environment);
+    expect(outcomes[0]).toMatchObject({ ok: true, result: { dryRun: true, results: [{ outcome: 'DRY_RUN' }, { outcome: 'SKIPPED_OPTED_OUT' }] } });
+    expect(local.mgn.calls.filter((call) => call.operation === 'RetryDataReplication')).toHaveLength(0);
+    expect(await local.dynamodb.items()).toEqual([]);
+  });
+});
+
+describe('the bundle synthesized with settings', () => {
+  it('with dryRun configured, never writes to MGN even for a STALLED event', async () => {
+    const dryRunFn = synthesizeBundledFunction({ ...DEFAULT_CONFIG, dryRun: true });
+    const { outcomes } = await invokeBundle(dryRunFn, [stallEvent(SERVER_A), { sourceServerID: SERVER_A, dryRun: false }], local.environment);
+    expect(outcomes.map(outcomeOf)).toEqual(['DRY_RUN', 'DRY_RUN']);
+    expect(local.mgn.acceptedRetries()).toEqual([]);
+  });
+
+  it('with cooldownMinutes 0 and maxAttempts 2, retries an unfixable stall twice, then escalates once', async () => {
+    const strict = synthesizeBundledFunction({ ...DEFAULT_CONFIG, cooldownMinutes: 0, maxAttempts: 2 });
+    const outcomes: string[] = [];
+    for (let round = 0; round < 4; round += 1) {
+      const { outcomes: [outcome] } = await invokeBundle(strict, [stallEvent(SERVER_A)], local.environment);
+      outcomes.push(outcomeOf(outcome));
+      local.mgn.advance(); // INITIATING → STALLED again: a retry cannot fix this one
+    }
+    expect(outcomes).toEqual(['RETRIED', 'RETRIED', 'SKIPPED_BUDGET_EXHAUSTED', 'SKIPPED_BUDGET_EXHAUSTED']);
+    expect(local.mgn.acceptedRetries()).toEqual([SERVER_A, SERVER_A]);
+    expect(local.sns.published).toHaveLength(1);
+    expect(local.sns.published[0]?.subject).toContain(SERVER_A);
+    expect(local.sns.published[0]?.message).toContain('AGENT_NOT_SEEN');
+    expect(local.sns.published[0]?.message).toContain('agent heartbeat missing');
   });
 });

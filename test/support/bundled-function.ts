@@ -4,14 +4,18 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { MgnStallRetryConfig } from '../../lib/config';
 import { MgnStallRetryStack } from '../../lib/mgn-stall-retry-stack';
-import { TEST_ACCOUNT, TEST_REGION } from './lambda-environment';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../tools/local-aws/local-aws';
 
 /** The function as `cdk synth` produces it: the bundle file, its export and its environment. */
 export interface BundledFunction {
   readonly entry: string;
   readonly exportName: string;
+  /** Environment values from the template; references to other resources are left out. */
   readonly environment: Readonly<Record<string, string>>;
+  /** Variables that name other resources (table, topic): the caller supplies local ones. */
+  readonly resourceVariables: readonly string[];
 }
 
 /** One invocation's outcome, as the Lambda runtime would report it. */
@@ -20,10 +24,10 @@ export type InvocationOutcome =
   | { readonly ok: false; readonly error: { name: string; message: string; field?: string } };
 
 /** Synthesizes the stack with real esbuild bundling into a fresh directory outside the project. */
-export function synthesizeBundledFunction(): BundledFunction {
+export function synthesizeBundledFunction(config?: MgnStallRetryConfig): BundledFunction {
   const outdir = mkdtempSync(path.join(tmpdir(), 'mgn-stall-retry-synth-'));
   const app = new App({ outdir });
-  const stack = new MgnStallRetryStack(app, 'BundleTest');
+  const stack = new MgnStallRetryStack(app, 'BundleTest', config ? { config } : {});
   const template = Template.fromStack(stack);
   app.synth();
   const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as {
@@ -33,40 +37,45 @@ export function synthesizeBundledFunction(): BundledFunction {
   const [file = '', exportName = ''] = fn.Properties.Handler.split('.');
   const entry = path.join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`, `${file}.mjs`);
   if (!existsSync(entry)) throw new Error(`bundle not found at ${entry}`);
-  const environment = Object.fromEntries(
-    Object.entries(fn.Properties.Environment.Variables).map(([name, value]) => [name, resolvePseudoParameter(value)]),
-  );
-  return { entry, exportName, environment };
+  const environment: Record<string, string> = {};
+  const resourceVariables: string[] = [];
+  for (const [name, value] of Object.entries(fn.Properties.Environment.Variables)) {
+    const resolved = resolvePseudoParameter(value);
+    if (resolved === undefined) resourceVariables.push(name);
+    else environment[name] = resolved;
+  }
+  return { entry, exportName, environment, resourceVariables };
 }
 
-function resolvePseudoParameter(value: unknown): string {
+/** Plain values and the account/Region/partition pseudo parameters; undefined for resource references. */
+function resolvePseudoParameter(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   const ref = (value as { Ref?: string }).Ref;
-  if (ref === 'AWS::AccountId') return TEST_ACCOUNT;
-  if (ref === 'AWS::Region') return TEST_REGION;
+  if (ref === 'AWS::AccountId') return LOCAL_ACCOUNT;
+  if (ref === 'AWS::Region') return LOCAL_REGION;
   if (ref === 'AWS::Partition') return 'aws';
+  if (ref !== undefined && !ref.startsWith('AWS::')) return undefined;
   throw new Error(`cannot resolve environment value ${JSON.stringify(value)} locally`);
 }
 
 /**
- * Invokes the bundle in a fresh Node.js process, one event after another, with only the
- * function's environment, dummy credentials and the given endpoints: no AWS account, no host
- * credentials, no node_modules beside the bundle.
+ * Invokes the bundle in a fresh Node.js process (a fresh execution environment), one event after
+ * another, with only the function's environment and `local` (endpoints, table, topic, dummy
+ * credentials): no AWS account, no host credentials, no node_modules beside the bundle.
  */
 export async function invokeBundle(
   fn: BundledFunction,
   events: readonly unknown[],
-  endpoints: Readonly<Record<string, string>>,
+  local: Readonly<Record<string, string>>,
 ): Promise<{ outcomes: InvocationOutcome[]; lines: string[] }> {
+  const missing = fn.resourceVariables.filter((name) => local[name] === undefined);
+  if (missing.length > 0) throw new Error(`no local value for ${missing.join(', ')}`);
   const child = spawn(process.execPath, [path.join(__dirname, 'invoke-bundle.mjs')], {
     cwd: path.dirname(fn.entry),
     env: {
       PATH: process.env['PATH'],
       ...fn.environment,
-      ...endpoints,
-      AWS_REGION: TEST_REGION,
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTONLY',
-      AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+      ...local,
       AWS_LAMBDA_FUNCTION_NAME: 'mgn-stall-retry-bundle-test',
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     },

@@ -9,7 +9,7 @@ export const OTHER_ACCOUNT = '444455556666';
 /** An MGN stall event as EventBridge delivers it. */
 export function stallEvent(
   sourceServerID: string,
-  overrides: { account?: string; region?: string; state?: string } = {},
+  overrides: { account?: string; region?: string; state?: string; time?: string } = {},
 ): Record<string, unknown> {
   const account = overrides.account ?? TEST_ACCOUNT;
   const region = overrides.region ?? TEST_REGION;
@@ -19,7 +19,7 @@ export function stallEvent(
     'detail-type': 'MGN Source Server Data Replication Stalled Change',
     source: 'aws.mgn',
     account,
-    time: '2026-11-25T20:12:19Z',
+    time: overrides.time ?? '2026-11-25T20:12:19Z',
     region,
     resources: [`arn:aws:mgn:${region}:${account}:source-server/${sourceServerID}`],
     detail: { state: overrides.state ?? 'STALLED' },

@@ -20,7 +20,14 @@ function rejection(payload: unknown): InvalidInputError {
 describe('parseRetryRequest accepts', () => {
   it('the MGN stall event, taking the server from resources[0]', () => {
     expect(parseRetryRequest(stallEvent(SERVER_A), home)).toEqual({
-      trigger: 'event', sourceServerIDs: [SERVER_A], accountID: TEST_ACCOUNT,
+      trigger: 'event', action: 'RETRY', sourceServerIDs: [SERVER_A], accountID: TEST_ACCOUNT, dryRun: false,
+      eventTime: Date.parse('2026-11-25T20:12:19Z'),
+    });
+  });
+
+  it('the NOT_STALLED event as a recovery', () => {
+    expect(parseRetryRequest(stallEvent(SERVER_A, { state: 'NOT_STALLED' }), home)).toMatchObject({
+      action: 'RECOVER', sourceServerIDs: [SERVER_A],
     });
   });
 
@@ -31,13 +38,17 @@ describe('parseRetryRequest accepts', () => {
 
   it('a manual single-server payload, in the home account by default', () => {
     expect(parseRetryRequest({ sourceServerID: SERVER_A }, home)).toEqual({
-      trigger: 'manual', sourceServerIDs: [SERVER_A], accountID: TEST_ACCOUNT,
+      trigger: 'manual', action: 'RETRY', sourceServerIDs: [SERVER_A], accountID: TEST_ACCOUNT, dryRun: false,
     });
+  });
+
+  it('a manual dry run', () => {
+    expect(parseRetryRequest({ sourceServerID: SERVER_A, dryRun: true }, home)).toMatchObject({ dryRun: true });
   });
 
   it('a manual multi-server payload with an account', () => {
     expect(parseRetryRequest({ sourceServerIDs: [SERVER_A, SERVER_B], accountID: OTHER_ACCOUNT }, home)).toEqual({
-      trigger: 'manual', sourceServerIDs: [SERVER_A, SERVER_B], accountID: OTHER_ACCOUNT,
+      trigger: 'manual', action: 'RETRY', sourceServerIDs: [SERVER_A, SERVER_B], accountID: OTHER_ACCOUNT, dryRun: false,
     });
   });
 
@@ -60,6 +71,11 @@ describe('parseRetryRequest rejects, naming the field', () => {
     ['a lookalike source', { ...stallEvent(SERVER_A), source: 'custom.mgn' }, 'source'],
     ['another MGN detail-type', { ...stallEvent(SERVER_A), 'detail-type': 'MGN Source Server Launch Result' }, 'detail-type'],
     ['the documentation\'s starred state', stallEvent(SERVER_A, { state: '*STALLED*' }), 'detail.state'],
+    ['a lower-case state', stallEvent(SERVER_A, { state: 'stalled' }), 'detail.state'],
+    ['a missing time', { ...stallEvent(SERVER_A), time: undefined }, 'time'],
+    ['a time that is not ISO 8601', { ...stallEvent(SERVER_A), time: 'yesterday' }, 'time'],
+    ['an impossible date', { ...stallEvent(SERVER_A), time: '2026-13-45T99:00:00Z' }, 'time'],
+    ['dryRun as a string', { sourceServerID: SERVER_A, dryRun: 'true' }, 'dryRun'],
     ['a missing detail', { ...stallEvent(SERVER_A), detail: undefined }, 'detail'],
     ['detail as a string', { ...stallEvent(SERVER_A), detail: 'STALLED' }, 'detail'],
     ['no resources', { ...stallEvent(SERVER_A), resources: [] }, 'resources'],
@@ -104,11 +120,20 @@ describe('the sample payloads in events/', () => {
   it('stalled-event.json is a valid stall event for its account and Region', () => {
     const event = load('stalled-event.json') as { account: string; region: string };
     const request = parseRetryRequest(event, { accountID: event.account, region: event.region });
-    expect(request).toEqual({ trigger: 'event', sourceServerIDs: ['s-1a2b3c4d5e6f7a8b9'], accountID: event.account });
+    expect(request).toMatchObject({ trigger: 'event', action: 'RETRY', sourceServerIDs: ['s-1a2b3c4d5e6f7a8b9'], accountID: event.account });
   });
 
   it('manual-retry-one.json names one server', () => {
     expect(parseRetryRequest(load('manual-retry-one.json'), home).sourceServerIDs).toHaveLength(1);
+  });
+
+  it('recovered-event.json is a valid NOT_STALLED event', () => {
+    const event = load('recovered-event.json') as { account: string; region: string };
+    expect(parseRetryRequest(event, { accountID: event.account, region: event.region }).action).toBe('RECOVER');
+  });
+
+  it('manual-dry-run.json asks for a dry run', () => {
+    expect(parseRetryRequest(load('manual-dry-run.json'), home)).toMatchObject({ dryRun: true });
   });
 
   it('manual-retry-many.json names three servers', () => {

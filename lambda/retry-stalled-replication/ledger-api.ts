@@ -1,0 +1,70 @@
+import { DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { LedgerEntry } from './stall-episode';
+
+/** Created once per execution environment and reused by warm invocations. */
+const dynamodb = new DynamoDBClient({});
+
+/** Reads a server's ledger entry with a strongly consistent read; undefined when there is none. */
+export async function readLedgerEntry(tableName: string, key: string): Promise<LedgerEntry | undefined> {
+  const { Item } = await dynamodb.send(
+    new GetItemCommand({ TableName: tableName, Key: { pk: { S: key } }, ConsistentRead: true }),
+  );
+  return Item === undefined ? undefined : fromItem(Item);
+}
+
+/**
+ * Writes `next` only if the stored entry is still the one it was derived from (version
+ * `next.version - 1`, or no entry for version 1). Returns false when another invocation wrote
+ * first: the caller re-reads and decides again.
+ */
+export async function writeLedgerEntry(tableName: string, next: LedgerEntry): Promise<boolean> {
+  const expectNew = next.version === 1;
+  try {
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: toItem(next),
+        ConditionExpression: expectNew ? 'attribute_not_exists(pk)' : '#version = :previous',
+        ...(expectNew
+          ? {}
+          : {
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':previous': { N: String(next.version - 1) } },
+            }),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+function toItem(entry: LedgerEntry): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {
+    pk: { S: entry.key },
+    version: { N: String(entry.version) },
+    episodeStartedAt: { N: String(entry.episodeStartedAt) },
+    attemptTimes: { L: entry.attemptTimes.map((time) => ({ N: String(time) })) },
+    expiresAt: { N: String(entry.expiresAt) },
+  };
+  if (entry.escalatedAt !== undefined) item['escalatedAt'] = { N: String(entry.escalatedAt) };
+  if (entry.recoveredAt !== undefined) item['recoveredAt'] = { N: String(entry.recoveredAt) };
+  return item;
+}
+
+function fromItem(item: Record<string, AttributeValue>): LedgerEntry {
+  const number = (name: string): number | undefined =>
+    item[name]?.N === undefined ? undefined : Number(item[name].N);
+  const escalatedAt = number('escalatedAt');
+  const recoveredAt = number('recoveredAt');
+  return {
+    key: item['pk']?.S ?? '',
+    version: number('version') ?? 0,
+    episodeStartedAt: number('episodeStartedAt') ?? 0,
+    attemptTimes: (item['attemptTimes']?.L ?? []).map((value) => Number(value.N)),
+    expiresAt: number('expiresAt') ?? 0,
+    ...(escalatedAt === undefined ? {} : { escalatedAt }),
+    ...(recoveredAt === undefined ? {} : { recoveredAt }),
+  };
+}

@@ -1,0 +1,41 @@
+import { ConfigurationError } from '../../lambda/retry-stalled-replication/errors';
+import { readHandlerConfig } from '../../lambda/retry-stalled-replication/config';
+
+const complete = {
+  AWS_REGION: 'eu-west-1',
+  HOME_ACCOUNT_ID: '111122223333',
+  SKIP_LIFECYCLE_STATES: 'CUTTING_OVER, CUTOVER',
+  OPT_OUT_TAG_KEY: 'mgn-stall-retry',
+  COOLDOWN_MINUTES: '0',
+  MAX_ATTEMPTS: '2',
+  DRY_RUN: 'true',
+  LEDGER_TABLE_NAME: 'ledger',
+  NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:topic',
+};
+
+describe('readHandlerConfig', () => {
+  it('reads every setting the stack passes', () => {
+    expect(readHandlerConfig(complete)).toEqual({
+      region: 'eu-west-1',
+      homeAccountID: '111122223333',
+      skipLifecycleStates: ['CUTTING_OVER', 'CUTOVER'],
+      optOutTagKey: 'mgn-stall-retry',
+      cooldownMinutes: 0,
+      maxAttempts: 2,
+      dryRun: true,
+      ledgerTableName: 'ledger',
+      notificationTopicArn: 'arn:aws:sns:eu-west-1:111122223333:topic',
+    });
+  });
+
+  it.each<[string, Record<string, string | undefined>, RegExp]>([
+    ['a missing table name', { LEDGER_TABLE_NAME: undefined }, /LEDGER_TABLE_NAME is not set/],
+    ['a malformed account', { HOME_ACCOUNT_ID: '1234' }, /HOME_ACCOUNT_ID must be a 12-digit account ID/],
+    ['a negative cooldown', { COOLDOWN_MINUTES: '-1' }, /COOLDOWN_MINUTES must be an integer of at least 0/],
+    ['zero attempts', { MAX_ATTEMPTS: '0' }, /MAX_ATTEMPTS must be an integer of at least 1/],
+    ['a yes/no dry run', { DRY_RUN: 'yes' }, /DRY_RUN must be "true" or "false"/],
+  ])('stops the cold start on %s, naming the variable', (_name, change, message) => {
+    expect(() => readHandlerConfig({ ...complete, ...change })).toThrow(ConfigurationError);
+    expect(() => readHandlerConfig({ ...complete, ...change })).toThrow(message);
+  });
+});

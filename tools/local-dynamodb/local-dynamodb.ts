@@ -1,0 +1,50 @@
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+
+/** A running dynalite (a DynamoDB implementation in memory) with the attempt ledger table. */
+export interface LocalDynamoDB {
+  readonly endpoint: string;
+  readonly tableName: string;
+  /** Every item of the ledger table. */
+  items(): Promise<Record<string, AttributeValue>[]>;
+  /** Deletes every item: a fresh ledger for the next test. */
+  clear(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The ledger table as the stack defines it: partition key `pk`, string. */
+export async function startLocalDynamoDB(tableName = 'mgn-stall-retry-ledger'): Promise<LocalDynamoDB> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const items = async (): Promise<Record<string, AttributeValue>[]> =>
+    (await client.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
+  return {
+    endpoint,
+    tableName,
+    items,
+    clear: async () => {
+      for (const item of await items()) {
+        await client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: item['pk'] ?? { S: '' } } }));
+      }
+    },
+    stop: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

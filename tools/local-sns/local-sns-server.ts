@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One message published to the stand-in. */
+export interface PublishedMessage {
+  readonly topicArn: string;
+  readonly subject?: string;
+  readonly message: string;
+}
+
+/**
+ * A local stand-in for SNS Publish (awsQuery protocol: form-encoded request, XML response), so the
+ * real SNSClient (pointed here with AWS_ENDPOINT_URL_SNS) can publish with no AWS account.
+ * A dev and test tool: never part of the Lambda bundle.
+ */
+export class LocalSnsServer {
+  public readonly published: PublishedMessage[] = [];
+  private failuresLeft = 0;
+  private readonly http: Server;
+
+  constructor() {
+    this.http = createServer((request, response) => {
+      void readBody(request).then((body) => {
+        const form = new URLSearchParams(body);
+        const signed = (request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256');
+        if (form.get('Action') !== 'Publish' || !signed || this.failuresLeft > 0) {
+          if (this.failuresLeft > 0) this.failuresLeft -= 1;
+          response.writeHead(form.get('Action') === 'Publish' && signed ? 500 : 400, { 'content-type': 'text/xml' });
+          response.end(
+            '<ErrorResponse><Error><Type>Sender</Type><Code>InternalError</Code>' +
+              '<Message>local SNS stand-in refused the request</Message></Error></ErrorResponse>',
+          );
+          return;
+        }
+        this.published.push({
+          topicArn: form.get('TopicArn') ?? '',
+          message: form.get('Message') ?? '',
+          ...(form.has('Subject') ? { subject: form.get('Subject') ?? '' } : {}),
+        });
+        response.writeHead(200, { 'content-type': 'text/xml' });
+        response.end(
+          `<PublishResponse><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult>` +
+            `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+        );
+      });
+    });
+  }
+
+  /** Answers the next `count` Publish calls with a 500. */
+  failNext(count: number): void {
+    this.failuresLeft = count;
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.http.close((error) => (error ? reject(error) : resolve())));
+  }
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
