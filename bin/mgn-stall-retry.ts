@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
 import { ConfigError, parseConfig, type MgnStallRetryConfig } from '../lib/config';
-import { MgnStallRetryStack } from '../lib/mgn-stall-retry-stack';
+import { addMgnStallRetryStacks } from '../lib/mgn-stall-retry-app';
 
 const app = new App();
 
@@ -15,7 +15,4 @@ try {
   process.exit(1);
 }
 
-new MgnStallRetryStack(app, 'MgnStallRetry', {
-  description: 'mgn-stall-retry: retries stalled AWS MGN data replication automatically and safely',
-  config,
-});
+addMgnStallRetryStacks(app, config);

@@ -15,6 +15,12 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** One account and Region to deploy to. */
+export interface DeploymentEnvironment {
+  readonly account: string;
+  readonly region: string;
+}
+
 export interface MgnStallRetryConfig {
   /** Minutes between two retries of one server; 0 allows back-to-back retries. */
   readonly cooldownMinutes: number;
@@ -26,12 +32,24 @@ export interface MgnStallRetryConfig {
   readonly optOutTagKey: string;
   /** Evaluate and report, change nothing. */
   readonly dryRun: boolean;
-  /** E-mail addresses subscribed to escalations. */
+  /** EventBridge schedule expression of the sweep, or `off`. */
+  readonly sweepSchedule: string;
+  /** Servers a sweep decides at the same time. */
+  readonly sweepConcurrency: number;
+  /** The function's reserved concurrency, or `off` for none. */
+  readonly reservedConcurrency: number | 'off';
+  /** E-mail addresses subscribed to escalations and alarms. */
   readonly notificationEmails: readonly string[];
+  /** An existing SNS topic for escalations and alarms, instead of one per stack. */
+  readonly notificationTopicArn?: string;
+  /** The customer-managed KMS key of that topic, if it is encrypted with one. */
+  readonly notificationTopicKeyArn?: string;
   /** Retention of the function's log group, in days. */
   readonly logRetentionDays: number;
   /** What `cdk destroy` does with the attempt ledger table. */
   readonly ledgerRemovalPolicy: 'retain' | 'destroy';
+  /** One stack per account and Region; empty for one stack in the CLI's account and Region. */
+  readonly environments: readonly DeploymentEnvironment[];
 }
 
 export const DEFAULT_CONFIG: MgnStallRetryConfig = {
@@ -40,9 +58,13 @@ export const DEFAULT_CONFIG: MgnStallRetryConfig = {
   skipLifecycleStates: ['CUTTING_OVER', 'CUTOVER', 'DISCONNECTED'],
   optOutTagKey: 'mgn-stall-retry',
   dryRun: false,
+  sweepSchedule: 'rate(1 hour)',
+  sweepConcurrency: 5,
+  reservedConcurrency: 5,
   notificationEmails: [],
   logRetentionDays: 90,
   ledgerRemovalPolicy: 'retain',
+  environments: [],
 };
 
 /** A setting that cannot be used; the message names the key and says what it must be. */
@@ -51,9 +73,69 @@ export class ConfigError extends Error {
 }
 
 const CONTEXT_KEY = 'mgnStallRetry';
-const KNOWN_KEYS = Object.keys(DEFAULT_CONFIG);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const ACCOUNT = /^[0-9]{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:key\/[0-9a-f-]{36}$/;
+const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+const CRON = /^cron\(\S+( \S+){5}\)$/;
+
+type Rule = (value: unknown) => string | undefined;
+
+const integerFrom = (min: number, max: number, unit = ''): Rule => (value) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+    ? undefined
+    : `must be a whole number${unit} from ${min} to ${max}`;
+
+const listOf = (what: string, ok: (item: string) => boolean): Rule => (value) => {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) return `must be a list of ${what}`;
+  const bad = value.find((item) => !ok(item));
+  return bad === undefined ? undefined : `must be a list of ${what}; ${JSON.stringify(bad)} is not one`;
+};
+
+const optionalMatch = (pattern: RegExp, what: string): Rule => (value) =>
+  value === undefined || (typeof value === 'string' && pattern.test(value)) ? undefined : `must be ${what}`;
+
+/** What each setting must be. Checked for the context and for the construct's props alike. */
+const RULES: Record<keyof MgnStallRetryConfig, Rule> = {
+  cooldownMinutes: integerFrom(0, 1440, ' of minutes'),
+  maxAttempts: integerFrom(1, 20),
+  skipLifecycleStates: listOf(`MGN lifecycle states (${LIFECYCLE_STATES.join(', ')})`, (state) =>
+    (LIFECYCLE_STATES as readonly string[]).includes(state),
+  ),
+  optOutTagKey: (value) =>
+    typeof value === 'string' && TAG_KEY.test(value) && !value.startsWith('aws:')
+      ? undefined
+      : 'must be a tag key of 1 to 128 characters, not starting with aws:',
+  dryRun: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
+  sweepSchedule: (value) => {
+    if (value === 'off') return undefined;
+    const message = 'must be an EventBridge schedule expression such as "rate(1 hour)" or "cron(0 * * * ? *)", or "off"';
+    if (typeof value !== 'string') return message;
+    const rate = RATE.exec(value);
+    if (rate) {
+      const amount = Number(rate[1]);
+      const plural = (rate[2] ?? '').endsWith('s');
+      if (amount < 1) return 'must have a rate of at least 1';
+      if ((amount === 1) === plural) return `must say "rate(1 ${(rate[2] ?? '').replace(/s$/, '')})" for one unit and a plural unit otherwise`;
+      return undefined;
+    }
+    return CRON.test(value) ? undefined : message;
+  },
+  sweepConcurrency: integerFrom(1, 50),
+  reservedConcurrency: (value) =>
+    value === 'off' ? undefined : integerFrom(1, 1000)(value) === undefined ? undefined : 'must be a whole number from 1 to 1000, or "off"',
+  notificationEmails: listOf('e-mail addresses', (email) => EMAIL.test(email)),
+  notificationTopicArn: optionalMatch(SNS_TOPIC_ARN, 'an SNS topic ARN such as arn:aws:sns:us-east-1:111122223333:migration-alerts'),
+  notificationTopicKeyArn: optionalMatch(KMS_KEY_ARN, 'a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/<key id>'),
+  logRetentionDays: (value) =>
+    (LOG_RETENTION_DAYS as readonly unknown[]).includes(value) ? undefined : `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  ledgerRemovalPolicy: (value) => (value === 'retain' || value === 'destroy' ? undefined : 'must be "retain" or "destroy"'),
+  environments: checkEnvironments,
+};
+const KNOWN_KEYS = Object.keys(RULES);
 
 /** Turns the raw context value (undefined, an object or a JSON string) into checked settings. */
 export function parseConfig(raw: unknown): MgnStallRetryConfig {
@@ -69,71 +151,53 @@ export function parseConfig(raw: unknown): MgnStallRetryConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(`${CONTEXT_KEY} must be a JSON object of settings, got ${Array.isArray(value) ? 'an array' : typeof value}`);
   }
-  const given = value as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!KNOWN_KEYS.includes(key)) {
+  const config = { ...DEFAULT_CONFIG, ...value };
+  validateConfig(config, CONTEXT_KEY);
+  return config;
+}
+
+/**
+ * Checks every setting: unknown keys, types, ranges and combinations. Throws a ConfigError
+ * naming `<prefix>.<key>`. Shared by the context parser and the construct's own prop check.
+ */
+export function validateConfig(config: object, prefix: string): void {
+  for (const [key, value] of Object.entries(config)) {
+    const rule = RULES[key as keyof MgnStallRetryConfig] as Rule | undefined;
+    if (rule === undefined) {
       const suggestion = closest(key, KNOWN_KEYS);
       throw new ConfigError(
-        `${CONTEXT_KEY}.${key} is not a known setting${suggestion ? `; did you mean ${suggestion}?` : ''} ` +
+        `${prefix}.${key} is not a known setting${suggestion ? `; did you mean ${suggestion}?` : ''} ` +
           `(known: ${KNOWN_KEYS.join(', ')})`,
       );
     }
+    const problem = rule(value);
+    if (problem !== undefined) throw new ConfigError(`${prefix}.${key} ${problem}, got ${JSON.stringify(value)}`);
   }
-  const config = { ...DEFAULT_CONFIG, ...given } as Record<string, unknown>;
-  checkTypes(config);
-  const typed = config as unknown as MgnStallRetryConfig;
-  validateConfig(typed, CONTEXT_KEY);
-  return typed;
-}
-
-/** Checks value ranges; shared by the context parser and the construct's own prop check. */
-export function validateConfig(config: MgnStallRetryConfig, prefix: string): void {
-  const fail = (key: keyof MgnStallRetryConfig, rule: string, value: unknown): never => {
-    throw new ConfigError(`${prefix}.${key} ${rule}, got ${JSON.stringify(value)}`);
-  };
-  if (!Number.isInteger(config.cooldownMinutes) || config.cooldownMinutes < 0 || config.cooldownMinutes > 1440) {
-    fail('cooldownMinutes', 'must be a whole number of minutes from 0 to 1440', config.cooldownMinutes);
+  const settings = config as Partial<MgnStallRetryConfig>;
+  if (settings.notificationTopicArn !== undefined && (settings.notificationEmails?.length ?? 0) > 0) {
+    throw new ConfigError(
+      `${prefix}.notificationEmails cannot be combined with notificationTopicArn: subscribe the addresses to that topic instead`,
+    );
   }
-  if (!Number.isInteger(config.maxAttempts) || config.maxAttempts < 1 || config.maxAttempts > 20) {
-    fail('maxAttempts', 'must be a whole number from 1 to 20', config.maxAttempts);
-  }
-  const badState = config.skipLifecycleStates.find((state) => !(LIFECYCLE_STATES as readonly string[]).includes(state));
-  if (badState !== undefined) {
-    fail('skipLifecycleStates', `must list MGN lifecycle states (${LIFECYCLE_STATES.join(', ')})`, badState);
-  }
-  if (!TAG_KEY.test(config.optOutTagKey) || config.optOutTagKey.startsWith('aws:')) {
-    fail('optOutTagKey', 'must be a tag key of 1 to 128 characters, not starting with aws:', config.optOutTagKey);
-  }
-  const badEmail = config.notificationEmails.find((email) => !EMAIL.test(email));
-  if (badEmail !== undefined) fail('notificationEmails', 'must list e-mail addresses', badEmail);
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(config.logRetentionDays)) {
-    fail('logRetentionDays', `must be one of ${LOG_RETENTION_DAYS.join(', ')}`, config.logRetentionDays);
-  }
-  if (!['retain', 'destroy'].includes(config.ledgerRemovalPolicy)) {
-    fail('ledgerRemovalPolicy', 'must be "retain" or "destroy"', config.ledgerRemovalPolicy);
+  if (settings.notificationTopicKeyArn !== undefined && settings.notificationTopicArn === undefined) {
+    throw new ConfigError(`${prefix}.notificationTopicKeyArn needs notificationTopicArn: it is the key of that topic`);
   }
 }
 
-function checkTypes(config: Record<string, unknown>): void {
-  const expect = (key: string, type: 'number' | 'boolean' | 'string' | 'string[]'): void => {
-    const value = config[key];
-    const ok =
-      type === 'string[]'
-        ? Array.isArray(value) && value.every((item) => typeof item === 'string')
-        : typeof value === type;
-    if (!ok) {
-      const article = type === 'string[]' ? 'a list of strings' : `a ${type}`;
-      throw new ConfigError(`${CONTEXT_KEY}.${key} must be ${article}, got ${JSON.stringify(value)}`);
-    }
-  };
-  expect('cooldownMinutes', 'number');
-  expect('maxAttempts', 'number');
-  expect('skipLifecycleStates', 'string[]');
-  expect('optOutTagKey', 'string');
-  expect('dryRun', 'boolean');
-  expect('notificationEmails', 'string[]');
-  expect('logRetentionDays', 'number');
-  expect('ledgerRemovalPolicy', 'string');
+function checkEnvironments(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return 'must be a list of {"account": "<12 digits>", "region": "<Region>"}';
+  const seen = new Set<string>();
+  for (const [index, item] of (value as unknown[]).entries()) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return `[${index}] must be {"account", "region"}`;
+    const extra = Object.keys(item).find((key) => key !== 'account' && key !== 'region');
+    if (extra !== undefined) return `[${index}].${extra} is not a known field (account, region)`;
+    const { account, region } = item as Record<string, unknown>;
+    if (typeof account !== 'string' || !ACCOUNT.test(account)) return `[${index}].account must be a 12-digit account ID`;
+    if (typeof region !== 'string' || !REGION.test(region)) return `[${index}].region must be a Region code such as eu-west-1`;
+    if (seen.has(`${account}/${region}`)) return `[${index}] repeats ${account} ${region}`;
+    seen.add(`${account}/${region}`);
+  }
+  return undefined;
 }
 
 /** The known key nearest to a misspelt one, if it is close enough to be a typo. */

@@ -1,15 +1,17 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_CONFIG, validateConfig, type MgnStallRetryConfig } from './config';
 
@@ -24,12 +26,25 @@ export const STALL_EVENT_PATTERN: events.EventPattern = {
 export const METRIC_NAMESPACE = 'MgnStallRetry';
 export const SERVICE_NAME = 'mgn-stall-retry';
 
+/**
+ * EventBridge's own retries of a delivery to the function. It only fails to deliver when Lambda's
+ * Invoke API refuses (a service problem or a broken permission); six hours rides out a regional
+ * incident, and by then the hourly sweep has found any server still stalled, so the event goes to
+ * the dead-letter queue as a record instead of being retried for the default 24 hours.
+ */
+export const RULE_RETRY_ATTEMPTS = 20;
+export const RULE_MAX_EVENT_AGE = Duration.hours(6);
+
+/** Lambda's retries of an invocation that failed (a FAILED server): two, then the failure queue. */
+export const ASYNC_RETRY_ATTEMPTS = 2;
+
 const PROJECT_ROOT = path.join(__dirname, '..');
+const QUEUE_RETENTION = Duration.days(14);
 
 /**
  * Every setting is optional; the defaults are those of `DEFAULT_CONFIG` (README, Configuration).
  */
-export interface StalledReplicationRetryProps extends Partial<MgnStallRetryConfig> {
+export interface StalledReplicationRetryProps extends Partial<Omit<MgnStallRetryConfig, 'environments'>> {
   /**
    * What happens to the log group when the stack is deleted.
    * @default RemovalPolicy.RETAIN
@@ -38,29 +53,39 @@ export interface StalledReplicationRetryProps extends Partial<MgnStallRetryConfi
 }
 
 /**
- * Retries stalled MGN data replication: an EventBridge rule on MGN stall events invokes a
- * function that re-reads each server, applies the safety policy and calls RetryDataReplication.
+ * Retries stalled MGN data replication: an EventBridge rule on MGN stall events (and a schedule
+ * for the sweep) invokes a function that re-reads each server, applies the safety policy, claims
+ * an attempt in a DynamoDB ledger and calls RetryDataReplication, escalating to SNS when a stall
+ * episode's budget is spent. Failed deliveries and invocations are kept in SQS queues.
  */
 export class StalledReplicationRetry extends Construct {
   /** The function that decides and retries. */
   public readonly function: NodejsFunction;
-  /** The rule that delivers MGN stall events to the function. */
+  /** The rule that delivers MGN stall and recovery events to the function. */
   public readonly stallEventRule: events.Rule;
+  /** The rule that starts the sweep; absent when `sweepSchedule` is `off`. */
+  public readonly sweepRule?: events.Rule;
   /** The function's log group: one JSON decision line per server, plus EMF metrics. */
   public readonly logGroup: logs.LogGroup;
   /** The function's execution role. */
   public readonly role: iam.Role;
   /** The attempt ledger: one item per server with its current stall episode. */
   public readonly ledgerTable: dynamodb.Table;
-  /** Escalations: a server whose retry budget is spent. */
-  public readonly notificationTopic: sns.Topic;
-  /** Encrypts the notification topic. */
-  public readonly notificationKey: kms.Key;
+  /** Escalations and alarms: created here, or the configured central topic. */
+  public readonly notificationTopic: sns.ITopic;
+  /** Encrypts the topic created here; absent with a central topic. */
+  public readonly notificationKey?: kms.Key;
+  /** Events EventBridge could not deliver to the function. */
+  public readonly deliveryDeadLetterQueue: sqs.Queue;
+  /** Invocations that failed after Lambda's retries: the event and the error. */
+  public readonly failedInvocationQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: StalledReplicationRetryProps = {}) {
     super(scope, id);
     const { logRemovalPolicy, ...settings } = props;
-    const config: MgnStallRetryConfig = { ...DEFAULT_CONFIG, ...settings };
+    // Props set to undefined mean "the default", not "nothing".
+    const given = Object.fromEntries(Object.entries(settings as Record<string, unknown>).filter(([, value]) => value !== undefined));
+    const config: MgnStallRetryConfig = { ...DEFAULT_CONFIG, ...given };
     validateConfig(config, id);
     const stack = Stack.of(this);
 
@@ -80,28 +105,158 @@ export class StalledReplicationRetry extends Construct {
       removalPolicy: config.ledgerRemovalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
 
-    // A customer-managed key: AWS services that publish to the topic (CloudWatch alarms) need a
-    // key policy that lets them use it, which the AWS-managed SNS key cannot have.
-    this.notificationKey = new kms.Key(this, 'NotificationKey', {
-      description: 'mgn-stall-retry: encrypts the escalation topic',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    this.notificationTopic = new sns.Topic(this, 'NotificationTopic', {
-      displayName: 'mgn-stall-retry',
-      masterKey: this.notificationKey,
-      enforceSSL: true,
-    });
-    for (const email of config.notificationEmails) {
-      this.notificationTopic.addSubscription(new subscriptions.EmailSubscription(email));
-    }
+    this.deliveryDeadLetterQueue = this.createQueue(
+      'DeliveryDeadLetterQueue',
+      'This queue is the dead-letter queue of the EventBridge rule targets; a dead-letter queue for it would only hold the same undeliverable events again.',
+    );
+    this.failedInvocationQueue = this.createQueue(
+      'FailedInvocationQueue',
+      "This queue is the function's on-failure destination, where failed invocations end; a dead-letter queue for it would only hold the same records again.",
+    );
 
-    // A role of our own instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
+    const notifications = this.createNotificationTopic(config);
+    this.notificationTopic = notifications.topic;
+    this.notificationKey = notifications.key;
+
     this.role = new iam.Role(this, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'mgn-stall-retry: read MGN source servers and retry their stalled data replication',
     });
+    this.grantFunctionPermissions(stack, notifications.keyArn);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: 'mgn-stall-retry: retries stalled MGN data replication',
+      entry: path.join(PROJECT_ROOT, 'lambda', 'retry-stalled-replication', 'index.ts'),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      // 256 MB: the work is I/O-bound, but Lambda scales CPU with memory, and more CPU shortens
+      // the cold start that parses the bundled SDK. 5 minutes: a sweep pages through up to
+      // thousands of servers and stops 30 s before the end; an event takes well under a second.
+      memorySize: 256,
+      timeout: Duration.minutes(5),
+      reservedConcurrentExecutions: config.reservedConcurrency === 'off' ? undefined : config.reservedConcurrency,
+      role: this.role,
+      logGroup: this.logGroup,
+      // Lambda's asynchronous queue: a failed invocation is retried twice, then its event and
+      // error are kept in the failure queue. Six hours lets a burst drain through reserved concurrency.
+      retryAttempts: ASYNC_RETRY_ATTEMPTS,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.failedInvocationQueue),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+        HOME_ACCOUNT_ID: stack.account,
+        SKIP_LIFECYCLE_STATES: config.skipLifecycleStates.join(','),
+        OPT_OUT_TAG_KEY: config.optOutTagKey,
+        COOLDOWN_MINUTES: String(config.cooldownMinutes),
+        MAX_ATTEMPTS: String(config.maxAttempts),
+        DRY_RUN: String(config.dryRun),
+        SWEEP_CONCURRENCY: String(config.sweepConcurrency),
+        LEDGER_TABLE_NAME: this.ledgerTable.tableName,
+        NOTIFICATION_TOPIC_ARN: this.notificationTopic.topicArn,
+      },
+      bundling: {
+        // The SDK ships inside the bundle: the code tested is the code that runs, with no
+        // dependency on the SDK version the Lambda runtime happens to carry.
+        bundleAwsSDK: true,
+        minify: true,
+        sourceMap: false,
+        format: OutputFormat.ESM,
+        // ES module builds of the SDK tree-shake far better than its CommonJS builds.
+        mainFields: ['module', 'main'],
+        // node20 syntax runs on Lambda's Node.js 24 and on the Node.js 20 of the test machines.
+        target: 'node20',
+        // Some bundled CommonJS code calls require(); ES modules have none of their own.
+        banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+      },
+    });
+
+    const target = (): targets.LambdaFunction =>
+      new targets.LambdaFunction(this.function, {
+        deadLetterQueue: this.deliveryDeadLetterQueue,
+        retryAttempts: RULE_RETRY_ATTEMPTS,
+        maxEventAge: RULE_MAX_EVENT_AGE,
+      });
+    this.stallEventRule = new events.Rule(this, 'StallEventRule', {
+      description: 'MGN source server data replication stalled (retry it) or recovered (close the episode)',
+      eventPattern: STALL_EVENT_PATTERN,
+      targets: [target()],
+    });
+    if (config.sweepSchedule !== 'off') {
+      this.sweepRule = new events.Rule(this, 'SweepRule', {
+        description: 'mgn-stall-retry sweep: find stalled servers whose events were lost',
+        schedule: events.Schedule.expression(config.sweepSchedule),
+        targets: [target()],
+      });
+    }
+  }
+
+  /** A standard queue kept 14 days, encrypted with SQS-managed keys, refusing requests without TLS. */
+  private createQueue(id: string, isDeadLetterQueueBecause: string): sqs.Queue {
+    // SSE-SQS: EventBridge and Lambda can write without KMS grants (see DESIGN.md).
+    const queue = new sqs.Queue(this, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: QUEUE_RETENTION,
+    });
+    Validations.of(queue).acknowledge({ id: 'AwsSolutions::AwsSolutions-SQS3', reason: isDeadLetterQueueBecause });
+    return queue;
+  }
+
+  private createNotificationTopic(config: MgnStallRetryConfig): { topic: sns.ITopic; key?: kms.Key; keyArn?: string } {
+    if (config.notificationTopicArn !== undefined) {
+      // A central topic: its policy (and its key's) must let this account and CloudWatch publish.
+      return {
+        topic: sns.Topic.fromTopicArn(this, 'NotificationTopic', config.notificationTopicArn),
+        keyArn: config.notificationTopicKeyArn,
+      };
+    }
+    // A customer-managed key: CloudWatch alarms can publish to an encrypted topic only when the key
+    // policy lets cloudwatch.amazonaws.com use the key, which the AWS-managed SNS key cannot do.
+    const key = new kms.Key(this, 'NotificationKey', {
+      description: 'mgn-stall-retry: encrypts the escalation and alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    const fromThisAccountsAlarms = {
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+    };
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'LetCloudWatchAlarmsUseTheKey',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: fromThisAccountsAlarms,
+      }),
+    );
+    const topic = new sns.Topic(this, 'NotificationTopic', {
+      displayName: 'mgn-stall-retry',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'LetCloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: fromThisAccountsAlarms,
+      }),
+    );
+    for (const email of config.notificationEmails) {
+      topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    return { topic, key, keyArn: key.keyArn };
+  }
+
+  private grantFunctionPermissions(stack: Stack, notificationKeyArn: string | undefined): void {
+    // A role of our own instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
     this.logGroup.grantWrite(this.role);
     this.role.addToPolicy(
       new iam.PolicyStatement({
@@ -118,6 +273,20 @@ export class StalledReplicationRetry extends Construct {
         resources: [stack.formatArn({ service: 'mgn', resource: 'source-server', resourceName: '*' })],
       }),
     );
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only mgn:DescribeSourceServers has Resource "*": the action supports no resource type, so IAM accepts nothing narrower (Service Authorization Reference, AWS Application Migration Service).',
+    });
+    // cdk-nag names the finding by the ARN as synthesized: pseudo parameters in an
+    // environment-agnostic stack, literal values in a stack with an account and Region.
+    const shown = (value: string, pseudo: string): string => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    const sourceServers = `arn:${shown(stack.partition, 'Partition')}:mgn:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:source-server/*`;
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${sourceServers}]`,
+      reason:
+        'mgn:RetryDataReplication is limited to source servers of this account and Region; servers join during migration waves, so their IDs are unknown at deploy time. Owners opt a server out with its tag.',
+    });
     // Read the entry, then write it conditionally: the two calls of the ledger, nothing more.
     this.ledgerTable.grant(this.role, 'dynamodb:GetItem', 'dynamodb:PutItem');
     // Spelled out rather than topic.grantPublish(), which grants the wildcard kms:GenerateDataKey*.
@@ -128,61 +297,14 @@ export class StalledReplicationRetry extends Construct {
         resources: [this.notificationTopic.topicArn],
       }),
     );
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'EncryptEscalations',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [this.notificationKey.keyArn],
-      }),
-    );
-
-    this.function = new NodejsFunction(this, 'Function', {
-      description: 'mgn-stall-retry: retries stalled MGN data replication',
-      entry: path.join(PROJECT_ROOT, 'lambda', 'retry-stalled-replication', 'index.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      // 256 MB: the work is I/O-bound, but Lambda scales CPU with memory, and more CPU shortens
-      // the cold start that parses the bundled SDK. 1 minute: a manual batch of 100 servers is
-      // one read and up to 100 sequential retries, each with the SDK's own 3 attempts.
-      memorySize: 256,
-      timeout: Duration.minutes(1),
-      role: this.role,
-      logGroup: this.logGroup,
-      environment: {
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
-        HOME_ACCOUNT_ID: stack.account,
-        SKIP_LIFECYCLE_STATES: config.skipLifecycleStates.join(','),
-        OPT_OUT_TAG_KEY: config.optOutTagKey,
-        COOLDOWN_MINUTES: String(config.cooldownMinutes),
-        MAX_ATTEMPTS: String(config.maxAttempts),
-        DRY_RUN: String(config.dryRun),
-        LEDGER_TABLE_NAME: this.ledgerTable.tableName,
-        NOTIFICATION_TOPIC_ARN: this.notificationTopic.topicArn,
-      },
-      bundling: {
-        // The SDK ships inside the bundle: the code tested is the code that runs, with no
-        // dependency on the SDK version the Lambda runtime happens to carry.
-        bundleAwsSDK: true,
-        minify: true,
-        sourceMap: false,
-        format: OutputFormat.ESM,
-        // ES module builds of the SDK tree-shake far better than its CommonJS builds.
-        mainFields: ['module', 'main'],
-        // node20 syntax runs on Lambda's Node.js 22 and on the Node.js 20 of the test machines.
-        target: 'node20',
-        // Some bundled CommonJS code calls require(); ES modules have none of their own.
-        banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
-      },
-    });
-
-    this.stallEventRule = new events.Rule(this, 'StallEventRule', {
-      description: 'MGN source server data replication stalled (retry it) or recovered (close the episode)',
-      eventPattern: STALL_EVENT_PATTERN,
-      targets: [new targets.LambdaFunction(this.function)],
-    });
+    if (notificationKeyArn !== undefined) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'EncryptEscalations',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [notificationKeyArn],
+        }),
+      );
+    }
   }
 }

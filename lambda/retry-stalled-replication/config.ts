@@ -19,6 +19,8 @@ export interface HandlerConfig {
   readonly ledgerTableName: string;
   /** SNS topic for escalations. */
   readonly notificationTopicArn: string;
+  /** How many servers a sweep decides at the same time. */
+  readonly sweepConcurrency: number;
 }
 
 /** Reads and checks the environment; a missing or malformed value stops the cold start. */
@@ -40,6 +42,7 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     dryRun: boolean(env, 'DRY_RUN'),
     ledgerTableName: required(env, 'LEDGER_TABLE_NAME'),
     notificationTopicArn: required(env, 'NOTIFICATION_TOPIC_ARN'),
+    sweepConcurrency: integer(env, 'SWEEP_CONCURRENCY', 1),
   };
 }
 

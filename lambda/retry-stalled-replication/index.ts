@@ -2,12 +2,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { config } from './config';
 import { InvalidInputError, ReplicationRetryFailedError } from './errors';
-import { parseRetryRequest } from './input';
+import { parseRetryRequest, type RetryRequest } from './input';
 import { Outcome, type InvocationResult } from './outcomes';
 import { logger, metrics } from './powertools';
 import { MetricName } from './record';
 import { recoverServers } from './recover-servers';
 import { retryServers } from './retry-servers';
+import { sweepServers } from './sweep-servers';
 
 const home = { accountID: config.homeAccountID, region: config.region };
 
@@ -23,9 +24,8 @@ export async function handler(event: unknown, context: Context): Promise<Invocat
     const request = parseRetryRequest(event, home);
     // A payload can ask for a dry run; it cannot lift the deployment's dry-run setting.
     const dryRun = config.dryRun || request.dryRun;
-    const decide = request.action === 'RECOVER' ? recoverServers : retryServers;
-    const results = await decide(request, config, dryRun, Date.now);
-    const result: InvocationResult = { trigger: request.trigger, dryRun, results };
+    const result = await run(request, dryRun, context);
+    const { results } = result;
     logger.info('invocation complete', { result });
     const failed = results.filter((entry) => entry.outcome === Outcome.FAILED);
     if (failed.length > 0) {
@@ -40,5 +40,19 @@ export async function handler(event: unknown, context: Context): Promise<Invocat
     throw error;
   } finally {
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  }
+}
+
+async function run(request: RetryRequest, dryRun: boolean, context: Context): Promise<InvocationResult> {
+  const base = { trigger: request.trigger, dryRun };
+  switch (request.action) {
+    case 'RETRY':
+      return { ...base, results: await retryServers(request, config, dryRun, Date.now) };
+    case 'RECOVER':
+      return { ...base, results: await recoverServers(request, config, dryRun, Date.now) };
+    case 'SWEEP': {
+      const timeLeft = (): number => context.getRemainingTimeInMillis();
+      return { ...base, ...(await sweepServers(request, config, dryRun, Date.now, timeLeft)) };
+    }
   }
 }

@@ -4,6 +4,9 @@ import type { Trigger } from './outcomes';
 /** The event MGN sends when a source server's data replication stalls or recovers. */
 export const STALL_EVENT_SOURCE = 'aws.mgn';
 export const STALL_EVENT_DETAIL_TYPE = 'MGN Source Server Data Replication Stalled Change';
+/** The event an EventBridge schedule rule delivers: it starts a sweep. */
+export const SCHEDULE_EVENT_SOURCE = 'aws.events';
+export const SCHEDULE_EVENT_DETAIL_TYPE = 'Scheduled Event';
 /** Most servers a manual invocation may name: keeps one invocation well inside its timeout. */
 export const MAX_MANUAL_SERVERS = 100;
 
@@ -26,15 +29,19 @@ const EVENT_KEYS = new Set([
   'detail',
   'replay-name',
 ]);
-const MANUAL_KEYS = new Set(['sourceServerID', 'sourceServerIDs', 'accountID', 'dryRun']);
+const MANUAL_KEYS = new Set(['sourceServerID', 'sourceServerIDs', 'accountID', 'dryRun', 'sweep']);
 /** Keys that could reach an object prototype if anything ever merged the payload. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A validated request: which servers, in which account, what asked, and what to do. */
 export interface RetryRequest {
   readonly trigger: Trigger;
-  /** RETRY for a stall (event or manual), RECOVER for MGN's NOT_STALLED event. */
-  readonly action: 'RETRY' | 'RECOVER';
+  /**
+   * RETRY for a stall (event or manual), RECOVER for MGN's NOT_STALLED event, SWEEP to look for
+   * stalled servers across the account (schedule or manual).
+   */
+  readonly action: 'RETRY' | 'RECOVER' | 'SWEEP';
+  /** The servers to act on; empty for a sweep, which finds its own. */
   readonly sourceServerIDs: readonly string[];
   /** The account that owns the servers. */
   readonly accountID: string;
@@ -57,12 +64,12 @@ export interface HomeEnvironment {
 export function parseRetryRequest(payload: unknown, home: HomeEnvironment): RetryRequest {
   const body = requireObject(payload, 'event');
   if (looksLikeEvent(body)) {
-    return parseStallEvent(body, home);
+    return body['source'] === SCHEDULE_EVENT_SOURCE ? parseScheduledEvent(body, home) : parseStallEvent(body, home);
   }
   if (Object.keys(body).length === 0) {
     throw new InvalidInputError(
       'event',
-      'is empty: expected an MGN stall event or a manual payload with sourceServerID or sourceServerIDs',
+      'is empty: expected an MGN stall event, a schedule event, or a manual payload with sourceServerID, sourceServerIDs or "sweep": true',
     );
   }
   return parseManualRequest(body, home);
@@ -124,8 +131,28 @@ function parseStallEvent(body: Record<string, unknown>, home: HomeEnvironment): 
   };
 }
 
+function parseScheduledEvent(body: Record<string, unknown>, home: HomeEnvironment): RetryRequest {
+  rejectUnknownKeys(body, EVENT_KEYS, 'event');
+  requireLiteral(body['detail-type'], 'detail-type', SCHEDULE_EVENT_DETAIL_TYPE);
+  requireLiteral(body['account'], 'account', home.accountID);
+  requireLiteral(body['region'], 'region', home.region);
+  return { trigger: 'schedule', action: 'SWEEP', sourceServerIDs: [], accountID: home.accountID, dryRun: false };
+}
+
 function parseManualRequest(body: Record<string, unknown>, home: HomeEnvironment): RetryRequest {
   rejectUnknownKeys(body, MANUAL_KEYS, 'payload');
+  const dryRun = body['dryRun'] ?? false;
+  if (typeof dryRun !== 'boolean') {
+    throw new InvalidInputError('dryRun', `must be true or false, got ${describe(dryRun)}`);
+  }
+  if (Object.hasOwn(body, 'sweep')) {
+    requireLiteral(body['sweep'], 'sweep', true);
+    const extra = ['sourceServerID', 'sourceServerIDs', 'accountID'].find((key) => Object.hasOwn(body, key));
+    if (extra !== undefined) {
+      throw new InvalidInputError(extra, 'cannot be combined with sweep: a sweep covers every server of this account');
+    }
+    return { trigger: 'manual', action: 'SWEEP', sourceServerIDs: [], accountID: home.accountID, dryRun };
+  }
   const hasOne = Object.hasOwn(body, 'sourceServerID');
   const hasMany = Object.hasOwn(body, 'sourceServerIDs');
   if (hasOne === hasMany) {
@@ -133,7 +160,7 @@ function parseManualRequest(body: Record<string, unknown>, home: HomeEnvironment
       hasOne ? 'sourceServerID' : 'payload',
       hasOne
         ? 'cannot be combined with sourceServerIDs: give one or the other'
-        : 'must contain sourceServerID or sourceServerIDs',
+        : 'must contain sourceServerID, sourceServerIDs or "sweep": true',
     );
   }
   const sourceServerIDs = hasOne
@@ -142,10 +169,6 @@ function parseManualRequest(body: Record<string, unknown>, home: HomeEnvironment
   const accountID = Object.hasOwn(body, 'accountID')
     ? requireMatch(body['accountID'], 'accountID', ACCOUNT_ID, 'a 12-digit AWS account ID')
     : home.accountID;
-  const dryRun = body['dryRun'] ?? false;
-  if (typeof dryRun !== 'boolean') {
-    throw new InvalidInputError('dryRun', `must be true or false, got ${describe(dryRun)}`);
-  }
   return { trigger: 'manual', action: 'RETRY', sourceServerIDs, accountID, dryRun };
 }
 
@@ -182,9 +205,9 @@ function requireObject(value: unknown, field: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function requireLiteral(value: unknown, field: string, expected: string): void {
+function requireLiteral(value: unknown, field: string, expected: string | boolean): void {
   if (value !== expected) {
-    throw new InvalidInputError(field, `must be ${quote(expected)}, got ${describe(value)}`);
+    throw new InvalidInputError(field, `must be ${JSON.stringify(expected)}, got ${describe(value)}`);
   }
 }
 

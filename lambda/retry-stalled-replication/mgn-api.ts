@@ -36,6 +36,21 @@ export async function describeSourceServers(
   return found;
 }
 
+/**
+ * Reads every non-archived source server of the account, a page of up to 1000 at a time.
+ * Yields each page as it arrives, so the caller can stop between pages.
+ */
+export async function* describeActiveSourceServers(): AsyncGenerator<SourceServer[]> {
+  let nextToken: string | undefined;
+  do {
+    const page = await mgn.send(
+      new DescribeSourceServersCommand({ filters: { isArchived: false }, maxResults: 1000, nextToken }),
+    );
+    yield page.items ?? [];
+    nextToken = page.nextToken;
+  } while (nextToken);
+}
+
 /** Asks MGN to start the next replication initiation at the agent's next handshake. */
 export async function retryDataReplication(sourceServerID: string, accountID: string | undefined): Promise<void> {
   await mgn.send(new RetryDataReplicationCommand({ sourceServerID, accountID }));

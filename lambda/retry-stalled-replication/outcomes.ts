@@ -29,7 +29,23 @@ export interface InvocationResult {
   readonly trigger: Trigger;
   readonly dryRun: boolean;
   readonly results: readonly ServerResult[];
+  /** Sweeps only: what the sweep read and found. */
+  readonly sweep?: SweepSummary;
+}
+
+/** What a sweep covered: the next sweep starts again from the first page. */
+export interface SweepSummary {
+  /** Non-archived servers read from MGN. */
+  readonly serversScanned: number;
+  readonly pagesRead: number;
+  /** False when the time ran out before the last page was read. */
+  readonly scanComplete: boolean;
+  /** Servers whose replication state was STALLED. */
+  readonly stalledServersFound: number;
+  /** Stalled servers the sweep had no time left for (at most 100 IDs listed). */
+  readonly notReached: readonly string[];
+  readonly notReachedCount: number;
 }
 
 /** What started the invocation. */
-export type Trigger = 'event' | 'manual';
+export type Trigger = 'event' | 'manual' | 'schedule';

@@ -29,6 +29,7 @@ export const MetricName = {
   RETRY_BUDGET_EXHAUSTED: 'RetryBudgetExhausted',
   REPLICATION_RECOVERED: 'ReplicationRecovered',
   STALL_DURATION: 'StallDuration',
+  STALLED_SERVERS_FOUND: 'StalledServersFound',
   INVALID_INPUT: 'InvalidInput',
 } as const;
 

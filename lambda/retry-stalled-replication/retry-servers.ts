@@ -51,28 +51,41 @@ export async function retryServers(
   // One server at a time: a manual batch is at most 100 servers, and a paced series of
   // writes keeps MGN's API throttling away.
   for (const sourceServerID of request.sourceServerIDs) {
-    const server = servers.get(sourceServerID);
-    if (server === undefined) {
-      results.push(finish({ ...base, sourceServerID, outcome: Outcome.NOT_FOUND, reason: 'MGN has no source server with this ID' }));
-      continue;
-    }
-    const facts = toFacts(sourceServerID, server);
-    const known: Known = {
-      ...base,
-      sourceServerID,
-      replicationState: facts.replicationState,
-      lifeCycleState: facts.lifeCycleState,
-    };
-    try {
-      results.push(await retryOne(facts, known, mgnAccountID, config, now));
-    } catch (error) {
-      // The ledger or the notification could not be reached: fail this server, keep going.
-      const code = error instanceof Error ? error.name : 'UnknownError';
-      const message = error instanceof Error ? error.message : String(error);
-      results.push(finish({ ...known, outcome: Outcome.FAILED, reason: `${code}: ${message}`, errorCode: code }));
-    }
+    results.push(await decideServer(sourceServerID, servers.get(sourceServerID), base, mgnAccountID, config, now));
   }
   return results;
+}
+
+/**
+ * One server's whole decision, from what MGN said about it (undefined: MGN does not know it) to
+ * the recorded outcome. Never throws: an unexpected error is that server's FAILED outcome.
+ */
+export async function decideServer(
+  sourceServerID: string,
+  server: SourceServer | undefined,
+  base: Pick<DecisionRecord, 'trigger' | 'accountID' | 'dryRun'>,
+  mgnAccountID: string | undefined,
+  config: HandlerConfig,
+  now: () => number,
+): Promise<ServerResult> {
+  if (server === undefined) {
+    return finish({ ...base, sourceServerID, outcome: Outcome.NOT_FOUND, reason: 'MGN has no source server with this ID' });
+  }
+  const facts = toFacts(sourceServerID, server);
+  const known: Known = {
+    ...base,
+    sourceServerID,
+    replicationState: facts.replicationState,
+    lifeCycleState: facts.lifeCycleState,
+  };
+  try {
+    return await retryOne(facts, known, mgnAccountID, config, now);
+  } catch (error) {
+    // The ledger or the notification could not be reached: fail this server, keep going.
+    const code = error instanceof Error ? error.name : 'UnknownError';
+    const message = error instanceof Error ? error.message : String(error);
+    return finish({ ...known, outcome: Outcome.FAILED, reason: `${code}: ${message}`, errorCode: code });
+  }
 }
 
 async function retryOne(

@@ -391,3 +391,74 @@ describe('dry run', () => {
     expect(result.results[0]).toMatchObject({ outcome: 'SKIPPED_LIFECYCLE' });
   });
 });
+
+describe('the sweep', () => {
+  const id = (n: number): string => `s-${String(n).padStart(17, '0')}`;
+  /** MGN with `total` non-archived servers over pages of `pageSize`; every `stalledEvery`th one is stalled. */
+  function fleetInPages(total: number, pageSize: number, stalledEvery: number): void {
+    const fleet = Array.from({ length: total }, (_, n) => server(id(n), n % stalledEvery === 0 ? 'STALLED' : 'CONTINUOUS'));
+    mgn.on(DescribeSourceServersCommand).callsFake((input: { nextToken?: string }) => {
+      const start = Number(input.nextToken ?? '0');
+      const end = start + pageSize;
+      return { items: fleet.slice(start, end), ...(end < total ? { nextToken: String(end) } : {}) };
+    });
+  }
+  const sweepContext = (millisLeft: () => number): Context => ({ ...context, getRemainingTimeInMillis: millisLeft });
+
+  it('reads every page of non-archived servers and retries exactly the stalled ones', async () => {
+    fleetInPages(25, 10, 5);
+    const result = await handler({ sweep: true }, sweepContext(() => 300_000));
+    expect(mgn).toHaveReceivedCommandTimes(DescribeSourceServersCommand, 3);
+    expect(mgn).toHaveReceivedCommandWith(DescribeSourceServersCommand, { filters: { isArchived: false }, maxResults: 1000 });
+    expect(result.sweep).toEqual({
+      serversScanned: 25, pagesRead: 3, scanComplete: true, stalledServersFound: 5, notReached: [], notReachedCount: 0,
+    });
+    expect(result.results.map((entry) => entry.outcome)).toEqual(['RETRIED', 'RETRIED', 'RETRIED', 'RETRIED', 'RETRIED']);
+    expect(mgn.commandCalls(RetryDataReplicationCommand).map((call) => call.args[0].input.sourceServerID).sort()).toEqual(
+      [0, 5, 10, 15, 20].map(id),
+    );
+    expect(metricValue(output.emf(), 'StalledServersFound')).toBe(5);
+  });
+
+  it('is what the schedule rule starts', async () => {
+    fleetInPages(3, 10, 1);
+    const scheduled = {
+      version: '0', id: 'b1c6a3c9-0d5e-4f2a-9f61-3c2b1a0d9e8f', 'detail-type': 'Scheduled Event', source: 'aws.events',
+      account: TEST_ACCOUNT, time: '2026-11-25T21:00:00Z', region: 'us-east-1',
+      resources: [`arn:aws:events:us-east-1:${TEST_ACCOUNT}:rule/sweep`], detail: {},
+    };
+    const result = await handler(scheduled, sweepContext(() => 300_000));
+    expect(result).toMatchObject({ trigger: 'schedule', sweep: { stalledServersFound: 3 } });
+    expect(mgn).toHaveReceivedCommandTimes(RetryDataReplicationCommand, 3);
+  });
+
+  it('stops before the function times out and reports the servers it did not reach', async () => {
+    fleetInPages(10, 100, 1);
+    let decisions = 0;
+    mgn.on(RetryDataReplicationCommand).callsFake(() => {
+      decisions += 1;
+      return {};
+    });
+    // 31 s left until the first retry is made, then under the 30 s reserve. The five workers
+    // (SWEEP_CONCURRENCY) have each started a server by then; no sixth is started.
+    const result = await handler({ sweep: true }, sweepContext(() => (decisions === 0 ? 31_000 : 29_000)));
+    expect(result.results.map((entry) => entry.sourceServerID)).toEqual([0, 1, 2, 3, 4].map(id));
+    expect(result.sweep).toMatchObject({ stalledServersFound: 10, notReachedCount: 5, notReached: [5, 6, 7, 8, 9].map(id) });
+    expect(mgn).toHaveReceivedCommandTimes(RetryDataReplicationCommand, 5);
+    expect(output.json().find((line) => line['message'] === 'sweep stopped before the function timeout; the next sweep continues')).toBeDefined();
+  });
+
+  it('in a dry run, shows what it would retry and retries nothing', async () => {
+    fleetInPages(12, 5, 4);
+    const result = await handler({ sweep: true, dryRun: true }, sweepContext(() => 300_000));
+    expect(result).toMatchObject({ dryRun: true, sweep: { stalledServersFound: 3 } });
+    expect(result.results.map((entry) => entry.outcome)).toEqual(['DRY_RUN', 'DRY_RUN', 'DRY_RUN']);
+    expect(mgn).not.toHaveReceivedCommand(RetryDataReplicationCommand);
+    expect(await dynamodb.items()).toEqual([]);
+  });
+
+  it('fails the invocation when MGN cannot be read', async () => {
+    mgn.on(DescribeSourceServersCommand).rejects(mgnError.throttling());
+    await expect(handler({ sweep: true }, sweepContext(() => 300_000))).rejects.toMatchObject({ name: 'ThrottlingException' });
+  });
+});

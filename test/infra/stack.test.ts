@@ -1,7 +1,8 @@
-import { App } from 'aws-cdk-lib';
+import { App, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambdaEntry from '../../lambda/retry-stalled-replication/index';
-import { DEFAULT_CONFIG } from '../../lib/config';
+import { DEFAULT_CONFIG, type MgnStallRetryConfig } from '../../lib/config';
+import { addMgnStallRetryStacks } from '../../lib/mgn-stall-retry-app';
 import { MgnStallRetryStack } from '../../lib/mgn-stall-retry-stack';
 
 /** Synthesizes without bundling: this file checks the template, the bundle test checks the code. */
@@ -26,8 +27,8 @@ function roleStatements(): Statement[] {
 
 describe('the stall event rule', () => {
   it('matches exactly the MGN replication stalled and recovered events', () => {
-    const rules = template.findResources('AWS::Events::Rule');
-    expect(Object.values(rules)).toHaveLength(1);
+    const rules = Object.values(template.findResources('AWS::Events::Rule')) as { Properties: Record<string, unknown> }[];
+    expect(rules.filter((rule) => 'EventPattern' in rule.Properties)).toHaveLength(1);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.mgn'],
@@ -38,23 +39,43 @@ describe('the stall event rule', () => {
     });
   });
 
-  it('lets only this rule invoke the function', () => {
-    template.resourceCountIs('AWS::Lambda::Permission', 1);
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      Principal: 'events.amazonaws.com',
-      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('StallEventRule'), 'Arn'] },
-    });
+  it('lets only its two rules invoke the function', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')) as { Properties: { Principal: string; SourceArn: { 'Fn::GetAtt': [string, string] } } }[];
+    expect(permissions.map((permission) => permission.Properties.Principal)).toEqual(['events.amazonaws.com', 'events.amazonaws.com']);
+    expect(permissions.map((permission) => permission.Properties.SourceArn['Fn::GetAtt'][0]).sort()).toEqual([
+      expect.stringMatching(/StallEventRule/) as string,
+      expect.stringMatching(/SweepRule/) as string,
+    ]);
+  });
+
+  it('keeps what it cannot deliver: a dead-letter queue and a bounded retry policy on each target', () => {
+    for (const rule of Object.values(template.findResources('AWS::Events::Rule')) as { Properties: { Targets: unknown[] } }[]) {
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeliveryDeadLetterQueue/) as string, 'Arn'] } },
+          RetryPolicy: { MaximumEventAgeInSeconds: 6 * 3600, MaximumRetryAttempts: 20 },
+        }),
+      ]);
+    }
   });
 });
 
 describe('the function', () => {
-  it('runs Node.js 22 on arm64 with the chosen memory and timeout', () => {
+  it('runs Node.js 24 on arm64 with the chosen memory, timeout and reserved concurrency', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       MemorySize: 256,
-      Timeout: 60,
+      Timeout: 300,
+      ReservedConcurrentExecutions: 5,
+    });
+  });
+
+  it('keeps failed invocations, event and error, in the failure queue after two retries', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('FailedInvocationQueue'), 'Arn'] } } },
     });
   });
 
@@ -79,6 +100,7 @@ describe('the function', () => {
           DRY_RUN: 'false',
           LEDGER_TABLE_NAME: { Ref: Match.stringLikeRegexp('AttemptLedger') },
           NOTIFICATION_TOPIC_ARN: { Ref: Match.stringLikeRegexp('NotificationTopic') },
+          SWEEP_CONCURRENCY: '5',
         },
       },
     });
@@ -114,18 +136,21 @@ describe('IAM', () => {
     expect(actions.sort()).toEqual([
       'dynamodb:GetItem', 'dynamodb:PutItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream',
       'logs:PutLogEvents', 'mgn:DescribeSourceServers', 'mgn:RetryDataReplication', 'sns:Publish',
+      // Lambda writes failed invocations to the on-failure queue with the function's role.
+      'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage',
     ]);
     expect(actions.some((action) => action.includes('*'))).toBe(false);
     const starResources = statements.filter((statement) => statement.Resource === '*');
     expect(starResources.map((statement) => statement.Action)).toEqual(['mgn:DescribeSourceServers']);
   });
 
-  it('limits the ledger, topic and key grants to those resources', () => {
+  it('limits the ledger, topic, key and failure-queue grants to those resources', () => {
     const resourcesOf = (action: string): unknown[] =>
       [roleStatements().find((statement) => [statement.Action].flat().includes(action))?.Resource].flat();
     expect(resourcesOf('dynamodb:PutItem')).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/AttemptLedger/) as string, 'Arn'] }]);
     expect(resourcesOf('sns:Publish')).toEqual([{ Ref: expect.stringMatching(/NotificationTopic/) as string }]);
     expect(resourcesOf('kms:GenerateDataKey')).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/NotificationKey/) as string, 'Arn'] }]);
+    expect(resourcesOf('sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/FailedInvocationQueue/) as string, 'Arn'] }]);
   });
 
   it('attaches no managed policies to the function role', () => {
@@ -206,7 +231,147 @@ describe('configuration', () => {
 });
 
 describe('stack outputs', () => {
-  it('name the function, the topic and the ledger table', () => {
-    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['FunctionName', 'LedgerTableName', 'NotificationTopicArn']);
+  it('name the function, topic, table, queues and dashboard', () => {
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
+      'DashboardName', 'DeliveryDeadLetterQueueUrl', 'FailedInvocationQueueUrl', 'FunctionName', 'LedgerTableName', 'NotificationTopicArn',
+    ]);
+  });
+});
+
+function synthesizeWith(id: string, changes: Partial<MgnStallRetryConfig>): Template {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return Template.fromStack(new MgnStallRetryStack(app, id, { config: { ...DEFAULT_CONFIG, ...changes } }));
+}
+
+describe('the sweep schedule', () => {
+  it('invokes the function every hour by default', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Function'), 'Arn'] } })],
+    });
+  });
+
+  it('follows the configured schedule, and is absent when off', () => {
+    synthesizeWith('Cron', { sweepSchedule: 'cron(15 * * * ? *)' }).hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(15 * * * ? *)' });
+    synthesizeWith('NoSweep', { sweepSchedule: 'off' }).resourceCountIs('AWS::Events::Rule', 1);
+  });
+});
+
+describe('reserved concurrency', () => {
+  it('is configurable and can be turned off', () => {
+    synthesizeWith('Ten', { reservedConcurrency: 10 }).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 10 });
+    synthesizeWith('Unreserved', { reservedConcurrency: 'off' }).hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: Match.absent(),
+    });
+  });
+});
+
+describe('queues', () => {
+  it('are encrypted, kept 14 days and refuse requests without TLS', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(2);
+    for (const queue of Object.values(queues) as { Properties: Record<string, unknown> }[]) {
+      expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+    }
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as { Properties: { PolicyDocument: { Statement: { Effect: string; Condition?: unknown }[] } } }[];
+    const denyingPlainText = policies.filter((policy) =>
+      policy.Properties.PolicyDocument.Statement.some(
+        (statement) => statement.Effect === 'Deny' && JSON.stringify(statement.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+      ),
+    );
+    expect(denyingPlainText).toHaveLength(2);
+  });
+
+  it('let EventBridge send undeliverable events to the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } })]) },
+    });
+  });
+});
+
+describe('alarms and dashboard', () => {
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Record<string, unknown> }[];
+
+  it('alarm on errors, throttles, both queues and spent budgets, each notifying the topic', () => {
+    expect(alarms.map((alarm) => alarm.Properties['MetricName']).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors', 'RetryBudgetExhausted', 'Throttles',
+    ]);
+    for (const alarm of alarms) {
+      expect(alarm.Properties['AlarmActions']).toEqual([{ Ref: expect.stringMatching(/NotificationTopic/) as string }]);
+      expect(alarm.Properties['TreatMissingData']).toBe('notBreaching');
+    }
+  });
+
+  it('watch the custom metric in the MgnStallRetry namespace', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'MgnStallRetry', MetricName: 'RetryBudgetExhausted', Dimensions: [{ Name: 'service', Value: 'mgn-stall-retry' }], Threshold: 1,
+    });
+  });
+
+  it('let CloudWatch alarms use the topic key and publish to the topic, from this account only', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] })]) },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }) }),
+        ]),
+      },
+    });
+  });
+
+  it('show every metric the team watches on one dashboard', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as { Properties: { DashboardBody: unknown } }[];
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const name of ['TriggeredRules', 'ReplicationRetried', 'RetrySkipped', 'SKIPPED_COOLDOWN', 'ReplicationRecovered', 'StallDuration', 'p50', 'RetryBudgetExhausted', 'RetryFailed', 'Errors', 'ApproximateNumberOfMessagesVisible', 'StalledServersFound']) {
+      expect(body).toContain(name);
+    }
+  });
+});
+
+describe('a central notification topic', () => {
+  const centralArn = 'arn:aws:sns:us-east-1:999988887777:migration-alerts';
+  const centralKey = 'arn:aws:kms:us-east-1:999988887777:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+  const central = synthesizeWith('Central', { notificationTopicArn: centralArn, notificationTopicKeyArn: centralKey });
+
+  it('replaces the topic and key of the stack', () => {
+    central.resourceCountIs('AWS::SNS::Topic', 0);
+    central.resourceCountIs('AWS::KMS::Key', 0);
+    central.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ NOTIFICATION_TOPIC_ARN: centralArn }) } });
+  });
+
+  it('receives escalations and alarms', () => {
+    central.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sns:Publish', Resource: centralArn }),
+          Match.objectLike({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: centralKey }),
+        ]),
+      },
+    });
+    central.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [centralArn] });
+  });
+});
+
+describe('fleets', () => {
+  it('deploy one stack per account and Region, each in its environment', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stacks = addMgnStallRetryStacks(app, {
+      ...DEFAULT_CONFIG,
+      environments: [{ account: '111122223333', region: 'eu-west-1' }, { account: '444455556666', region: 'us-east-1' }],
+    });
+    expect(stacks.map((stack) => [stack.stackName, stack.account, stack.region])).toEqual([
+      ['MgnStallRetry-111122223333-eu-west-1', '111122223333', 'eu-west-1'],
+      ['MgnStallRetry-444455556666-us-east-1', '444455556666', 'us-east-1'],
+    ]);
+  });
+
+  it('without environments, deploy one environment-agnostic stack', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const [stack, ...others] = addMgnStallRetryStacks(app, DEFAULT_CONFIG);
+    expect(others).toEqual([]);
+    expect(stack?.stackName).toBe('MgnStallRetry');
+    expect(Token.isUnresolved(stack?.account)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { startLocalAws, type LocalAws } from '../../tools/local-aws/local-aws';
-import type { LocalSourceServer } from '../../tools/local-mgn/local-mgn-server';
+import { generateFleet, type LocalSourceServer } from '../../tools/local-mgn/local-mgn-server';
 import { invokeBundle, synthesizeBundledFunction, type BundledFunction, type InvocationOutcome } from '../support/bundled-function';
 import { OTHER_ACCOUNT, SERVER_A, SERVER_B, SERVER_C, stallEvent } from '../support/payloads';
 
@@ -142,5 +142,27 @@ describe('the bundle synthesized with settings', () => {
     expect(local.sns.published[0]?.subject).toContain(SERVER_A);
     expect(local.sns.published[0]?.message).toContain('AGENT_NOT_SEEN');
     expect(local.sns.published[0]?.message).toContain('agent heartbeat missing');
+  });
+});
+
+describe('the sweep of the synthesized bundle', () => {
+  it('finds 40 stalled servers among 2,500 over 3 pages and retries each exactly once', async () => {
+    const fleetMgn = await startLocalAws(generateFleet(2500, 40));
+    try {
+      const { outcomes } = await invokeBundle(fn, [{ sweep: true }], fleetMgn.environment);
+      const [outcome] = outcomes;
+      if (!outcome?.ok) throw new Error(`sweep failed: ${JSON.stringify(outcome)}`);
+      expect(outcome.result.sweep).toEqual({
+        serversScanned: 2500, pagesRead: 3, scanComplete: true, stalledServersFound: 40, notReached: [], notReachedCount: 0,
+      });
+      const describes = fleetMgn.mgn.calls.filter((call) => call.operation === 'DescribeSourceServers');
+      expect(describes.map((call) => (call.body as { nextToken?: string }).nextToken === undefined)).toEqual([true, false, false]);
+      const retried = fleetMgn.mgn.acceptedRetries();
+      expect(retried).toHaveLength(40);
+      expect(new Set(retried).size).toBe(40);
+      expect(outcome.result.results.every((entry) => entry.outcome === 'RETRIED')).toBe(true);
+    } finally {
+      await fleetMgn.stop();
+    }
   });
 });

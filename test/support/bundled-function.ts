@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { InvocationResult } from '../../lambda/retry-stalled-replication/outcomes';
 import type { MgnStallRetryConfig } from '../../lib/config';
 import { MgnStallRetryStack } from '../../lib/mgn-stall-retry-stack';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../tools/local-aws/local-aws';
@@ -16,11 +17,13 @@ export interface BundledFunction {
   readonly environment: Readonly<Record<string, string>>;
   /** Variables that name other resources (table, topic): the caller supplies local ones. */
   readonly resourceVariables: readonly string[];
+  readonly timeoutSeconds: number;
+  readonly memorySize: number;
 }
 
 /** One invocation's outcome, as the Lambda runtime would report it. */
 export type InvocationOutcome =
-  | { readonly ok: true; readonly result: { results: { sourceServerID: string; outcome: string; reason?: string }[] } }
+  | { readonly ok: true; readonly result: InvocationResult }
   | { readonly ok: false; readonly error: { name: string; message: string; field?: string } };
 
 /** Synthesizes the stack with real esbuild bundling into a fresh directory outside the project. */
@@ -31,7 +34,13 @@ export function synthesizeBundledFunction(config?: MgnStallRetryConfig): Bundled
   const template = Template.fromStack(stack);
   app.synth();
   const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as {
-    Properties: { Handler: string; Code: { S3Key: string }; Environment: { Variables: Record<string, unknown> } };
+    Properties: {
+      Handler: string;
+      Code: { S3Key: string };
+      Environment: { Variables: Record<string, unknown> };
+      Timeout: number;
+      MemorySize: number;
+    };
   }[];
   if (!fn) throw new Error('the stack has no Lambda function');
   const [file = '', exportName = ''] = fn.Properties.Handler.split('.');
@@ -44,7 +53,14 @@ export function synthesizeBundledFunction(config?: MgnStallRetryConfig): Bundled
     if (resolved === undefined) resourceVariables.push(name);
     else environment[name] = resolved;
   }
-  return { entry, exportName, environment, resourceVariables };
+  return {
+    entry,
+    exportName,
+    environment,
+    resourceVariables,
+    timeoutSeconds: fn.Properties.Timeout,
+    memorySize: fn.Properties.MemorySize,
+  };
 }
 
 /** Plain values and the account/Region/partition pseudo parameters; undefined for resource references. */
@@ -77,6 +93,7 @@ export async function invokeBundle(
       ...fn.environment,
       ...local,
       AWS_LAMBDA_FUNCTION_NAME: 'mgn-stall-retry-bundle-test',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     },
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
@@ -94,7 +111,10 @@ export async function invokeBundle(
     collect(child.stderr),
     collect(child.stdio[3] as NodeJS.ReadableStream),
     new Promise<number | null>((resolve) => child.on('close', resolve)),
-    new Promise<void>((resolve) => child.stdin.end(JSON.stringify({ entry: fn.entry, exportName: fn.exportName, events }), resolve)),
+    new Promise<void>((resolve) => child.stdin.end(
+        JSON.stringify({ entry: fn.entry, exportName: fn.exportName, timeoutMs: fn.timeoutSeconds * 1000, events }),
+        resolve,
+      )),
   ]);
   if (code !== 0) throw new Error(`bundle process exited with ${String(code)}: ${stderr}`);
   const lines = `${stdout}\n${stderr}`.split('\n').filter((line) => line.trim() !== '');

@@ -15,6 +15,7 @@ Object.assign(process.env, {
   COOLDOWN_MINUTES: '30',
   MAX_ATTEMPTS: '3',
   DRY_RUN: 'false',
+  SWEEP_CONCURRENCY: '5',
   LEDGER_TABLE_NAME: 'mgn-stall-retry-ledger',
   NOTIFICATION_TOPIC_ARN: `arn:aws:sns:${TEST_REGION}:${TEST_ACCOUNT}:mgn-stall-retry-test`,
   POWERTOOLS_SERVICE_NAME: 'mgn-stall-retry',

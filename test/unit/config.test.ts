@@ -24,6 +24,22 @@ describe('parseConfig', () => {
     expect(parseConfig('{"cooldownMinutes":0,"maxAttempts":2,"dryRun":true}')).toMatchObject({ cooldownMinutes: 0, maxAttempts: 2, dryRun: true });
   });
 
+  it('accepts every setting of the README at once', () => {
+    const all = {
+      cooldownMinutes: 45, maxAttempts: 5, skipLifecycleStates: ['CUTOVER'], optOutTagKey: 'auto-retry', dryRun: true,
+      sweepSchedule: 'cron(15 * * * ? *)', sweepConcurrency: 10, reservedConcurrency: 'off', notificationEmails: [],
+      notificationTopicArn: 'arn:aws:sns:eu-west-1:999988887777:migration-alerts',
+      notificationTopicKeyArn: 'arn:aws:kms:eu-west-1:999988887777:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+      logRetentionDays: 365, ledgerRemovalPolicy: 'destroy',
+      environments: [{ account: '111122223333', region: 'eu-west-1' }, { account: '444455556666', region: 'eu-west-1' }],
+    };
+    expect(parseConfig(all)).toEqual(all);
+  });
+
+  it.each(['rate(1 hour)', 'rate(15 minutes)', 'rate(2 days)', 'cron(0 */2 * * ? *)', 'off'])('accepts the sweep schedule %s', (sweepSchedule) => {
+    expect(parseConfig({ sweepSchedule }).sweepSchedule).toBe(sweepSchedule);
+  });
+
   it('accepts e-mail subscriptions and a custom opt-out key', () => {
     expect(parseConfig({ notificationEmails: ['oncall@example.com'], optOutTagKey: 'auto-retry' })).toMatchObject({
       notificationEmails: ['oncall@example.com'], optOutTagKey: 'auto-retry',
@@ -35,12 +51,27 @@ describe('parseConfig', () => {
     ['a fractional cooldown', { cooldownMinutes: 1.5 }, /mgnStallRetry\.cooldownMinutes/],
     ['a misspelt key', { cooldownMinute: 5 }, /mgnStallRetry\.cooldownMinute is not a known setting; did you mean cooldownMinutes\?/],
     ['an unknown key', { colour: 'blue' }, /mgnStallRetry\.colour is not a known setting \(known:/],
-    ['attempts as a word', { maxAttempts: 'three' }, /mgnStallRetry\.maxAttempts must be a number, got "three"/],
+    ['attempts as a word', { maxAttempts: 'three' }, /mgnStallRetry\.maxAttempts must be a whole number from 1 to 20, got "three"/],
     ['zero attempts', { maxAttempts: 0 }, /mgnStallRetry\.maxAttempts must be a whole number from 1 to 20/],
-    ['dryRun as a string', { dryRun: 'yes' }, /mgnStallRetry\.dryRun must be a boolean/],
-    ['an invalid e-mail', { notificationEmails: ['not-an-address'] }, /mgnStallRetry\.notificationEmails must list e-mail addresses, got "not-an-address"/],
-    ['e-mails as a string', { notificationEmails: 'a@b.com' }, /mgnStallRetry\.notificationEmails must be a list of strings/],
-    ['an unknown lifecycle state', { skipLifecycleStates: ['CUTOVER', 'LAUNCHED'] }, /mgnStallRetry\.skipLifecycleStates must list MGN lifecycle states .*got "LAUNCHED"/],
+    ['dryRun as a string', { dryRun: 'yes' }, /mgnStallRetry\.dryRun must be true or false/],
+    ['an invalid e-mail', { notificationEmails: ['not-an-address'] }, /mgnStallRetry\.notificationEmails must be a list of e-mail addresses; "not-an-address" is not one/],
+    ['e-mails as a string', { notificationEmails: 'a@b.com' }, /mgnStallRetry\.notificationEmails must be a list of e-mail addresses, got "a@b.com"/],
+    ['an unknown lifecycle state', { skipLifecycleStates: ['CUTOVER', 'LAUNCHED'] }, /mgnStallRetry\.skipLifecycleStates must be a list of MGN lifecycle states .*"LAUNCHED" is not one/],
+    ['a schedule that is not an expression', { sweepSchedule: 'hourly' }, /mgnStallRetry\.sweepSchedule must be an EventBridge schedule expression/],
+    ['a singular rate with a plural unit', { sweepSchedule: 'rate(1 hours)' }, /mgnStallRetry\.sweepSchedule must say "rate\(1 hour\)"/],
+    ['a zero rate', { sweepSchedule: 'rate(0 minutes)' }, /mgnStallRetry\.sweepSchedule must have a rate of at least 1/],
+    ['a cron with too few fields', { sweepSchedule: 'cron(0 * * *)' }, /mgnStallRetry\.sweepSchedule/],
+    ['zero sweep concurrency', { sweepConcurrency: 0 }, /mgnStallRetry\.sweepConcurrency must be a whole number from 1 to 50/],
+    ['reserved concurrency 0', { reservedConcurrency: 0 }, /mgnStallRetry\.reservedConcurrency must be a whole number from 1 to 1000, or "off"/],
+    ['reserved concurrency "none"', { reservedConcurrency: 'none' }, /mgnStallRetry\.reservedConcurrency/],
+    ['a topic ARN of another service', { notificationTopicArn: 'arn:aws:sqs:us-east-1:111122223333:queue' }, /mgnStallRetry\.notificationTopicArn must be an SNS topic ARN/],
+    ['a key ARN without a topic', { notificationTopicKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' }, /mgnStallRetry\.notificationTopicKeyArn needs notificationTopicArn/],
+    ['e-mails with a central topic', { notificationTopicArn: 'arn:aws:sns:us-east-1:111122223333:central', notificationEmails: ['a@example.com'] }, /mgnStallRetry\.notificationEmails cannot be combined with notificationTopicArn/],
+    ['environments as an object', { environments: { account: '111122223333', region: 'us-east-1' } }, /mgnStallRetry\.environments must be a list/],
+    ['an environment with a short account', { environments: [{ account: '1234', region: 'us-east-1' }] }, /mgnStallRetry\.environments \[0\]\.account must be a 12-digit account ID/],
+    ['an environment with a bad Region', { environments: [{ account: '111122223333', region: 'Frankfurt' }] }, /mgnStallRetry\.environments \[0\]\.region must be a Region code/],
+    ['a repeated environment', { environments: [{ account: '111122223333', region: 'us-east-1' }, { account: '111122223333', region: 'us-east-1' }] }, /mgnStallRetry\.environments \[1\] repeats/],
+    ['an environment field typo', { environments: [{ account: '111122223333', regoin: 'us-east-1' }] }, /mgnStallRetry\.environments \[0\]\.regoin is not a known field/],
     ['an aws: tag key', { optOutTagKey: 'aws:mgn' }, /mgnStallRetry\.optOutTagKey/],
     ['a retention CloudWatch lacks', { logRetentionDays: 10 }, /mgnStallRetry\.logRetentionDays must be one of/],
     ['a bad removal policy', { ledgerRemovalPolicy: 'delete' }, /mgnStallRetry\.ledgerRemovalPolicy must be "retain" or "destroy"/],

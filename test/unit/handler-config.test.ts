@@ -11,6 +11,7 @@ const complete = {
   DRY_RUN: 'true',
   LEDGER_TABLE_NAME: 'ledger',
   NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:topic',
+  SWEEP_CONCURRENCY: '4',
 };
 
 describe('readHandlerConfig', () => {
@@ -25,6 +26,7 @@ describe('readHandlerConfig', () => {
       dryRun: true,
       ledgerTableName: 'ledger',
       notificationTopicArn: 'arn:aws:sns:eu-west-1:111122223333:topic',
+      sweepConcurrency: 4,
     });
   });
 

@@ -52,6 +52,22 @@ describe('parseRetryRequest accepts', () => {
     });
   });
 
+  it('the schedule rule\'s event as a sweep', () => {
+    const scheduled = {
+      version: '0', id: 'b1c6a3c9-0d5e-4f2a-9f61-3c2b1a0d9e8f', 'detail-type': 'Scheduled Event', source: 'aws.events',
+      account: TEST_ACCOUNT, time: '2026-11-25T21:00:00Z', region: TEST_REGION,
+      resources: [`arn:aws:events:${TEST_REGION}:${TEST_ACCOUNT}:rule/MgnStallRetry-SweepRule`], detail: {},
+    };
+    expect(parseRetryRequest(scheduled, home)).toEqual({
+      trigger: 'schedule', action: 'SWEEP', sourceServerIDs: [], accountID: TEST_ACCOUNT, dryRun: false,
+    });
+  });
+
+  it('a manual sweep, dry run or not', () => {
+    expect(parseRetryRequest({ sweep: true }, home)).toMatchObject({ trigger: 'manual', action: 'SWEEP', dryRun: false });
+    expect(parseRetryRequest({ sweep: true, dryRun: true }, home)).toMatchObject({ action: 'SWEEP', dryRun: true });
+  });
+
   it('100 servers, the most one payload may name', () => {
     const ids = Array.from({ length: 100 }, (_, index) => `s-${String(index).padStart(17, '0')}`);
     expect(parseRetryRequest({ sourceServerIDs: ids }, home).sourceServerIDs).toHaveLength(100);
@@ -76,6 +92,12 @@ describe('parseRetryRequest rejects, naming the field', () => {
     ['a time that is not ISO 8601', { ...stallEvent(SERVER_A), time: 'yesterday' }, 'time'],
     ['an impossible date', { ...stallEvent(SERVER_A), time: '2026-13-45T99:00:00Z' }, 'time'],
     ['dryRun as a string', { sourceServerID: SERVER_A, dryRun: 'true' }, 'dryRun'],
+    ['sweep as a string', { sweep: 'true' }, 'sweep'],
+    ['sweep false', { sweep: false }, 'sweep'],
+    ['a sweep naming servers', { sweep: true, sourceServerIDs: [SERVER_A] }, 'sourceServerIDs'],
+    ['a sweep of another account', { sweep: true, accountID: OTHER_ACCOUNT }, 'accountID'],
+    ['a schedule event of another detail-type', { source: 'aws.events', 'detail-type': 'Object Created', account: TEST_ACCOUNT, region: TEST_REGION, resources: [], detail: {} }, 'detail-type'],
+    ['a schedule event from another account', { source: 'aws.events', 'detail-type': 'Scheduled Event', account: OTHER_ACCOUNT, region: TEST_REGION, resources: [], detail: {} }, 'account'],
     ['a missing detail', { ...stallEvent(SERVER_A), detail: undefined }, 'detail'],
     ['detail as a string', { ...stallEvent(SERVER_A), detail: 'STALLED' }, 'detail'],
     ['no resources', { ...stallEvent(SERVER_A), resources: [] }, 'resources'],
@@ -134,6 +156,10 @@ describe('the sample payloads in events/', () => {
 
   it('manual-dry-run.json asks for a dry run', () => {
     expect(parseRetryRequest(load('manual-dry-run.json'), home)).toMatchObject({ dryRun: true });
+  });
+
+  it('manual-sweep-dry-run.json asks for a sweep that changes nothing', () => {
+    expect(parseRetryRequest(load('manual-sweep-dry-run.json'), home)).toMatchObject({ action: 'SWEEP', dryRun: true });
   });
 
   it('manual-retry-many.json names three servers', () => {

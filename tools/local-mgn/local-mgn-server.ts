@@ -22,6 +22,25 @@ export interface LocalSourceServer {
   afterRetry?: 'RECOVERS' | 'STAYS_STALLED';
 }
 
+/**
+ * A fleet of `size` source servers with deterministic IDs, `stalled` of them STALLED (spread
+ * evenly), the rest replicating normally. Stalled ones stay stalled after a retry unless told otherwise.
+ */
+export function generateFleet(size: number, stalled: number, afterRetry: LocalSourceServer['afterRetry'] = 'STAYS_STALLED'): LocalSourceServer[] {
+  const every = stalled === 0 ? Infinity : size / stalled;
+  return Array.from({ length: size }, (_, index) => {
+    const isStalled = Math.floor(index % every) === 0 && Math.floor(index / every) < stalled;
+    return {
+      sourceServerID: `s-${index.toString(16).padStart(17, '0')}`,
+      replicationState: isStalled ? 'STALLED' : 'CONTINUOUS',
+      lifeCycleState: 'READY_FOR_TEST',
+      isArchived: false,
+      hostname: `server-${index}`,
+      ...(isStalled ? { replicationError: { error: 'UNSTABLE_NETWORK' }, afterRetry } : {}),
+    };
+  });
+}
+
 export type MgnOperation = 'DescribeSourceServers' | 'RetryDataReplication';
 
 /** One request the stand-in answered, in arrival order. */

@@ -1,0 +1,146 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRIC_NAMESPACE, SERVICE_NAME, type StalledReplicationRetry } from './stalled-replication-retry';
+
+/** Every `Reason` the function gives `RetrySkipped` (the outcomes that are not a retry). */
+export const SKIP_REASONS = [
+  'SKIPPED_NOT_STALLED', 'SKIPPED_LIFECYCLE', 'SKIPPED_ARCHIVED', 'SKIPPED_OPTED_OUT', 'SKIPPED_COOLDOWN',
+  'SKIPPED_BUDGET_EXHAUSTED', 'NOT_FOUND', 'DRY_RUN',
+] as const;
+
+const PERIOD = Duration.minutes(5);
+
+export interface RetryMonitoringProps {
+  /** What to watch. Alarms notify its notification topic. */
+  readonly retry: StalledReplicationRetry;
+}
+
+/**
+ * Alarms (each notifying the notification topic) and a dashboard for mgn-stall-retry: what a
+ * migration team looks at to know the remediation is working and when it needs a person.
+ */
+export class RetryMonitoring extends Construct {
+  public readonly alarms: readonly cloudwatch.Alarm[];
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: RetryMonitoringProps) {
+    super(scope, id);
+    const { retry } = props;
+    const fn = retry.function;
+    const custom = (metricName: string, statistic = 'Sum', label?: string, dimensions: Record<string, string> = {}): cloudwatch.Metric =>
+      new cloudwatch.Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: SERVICE_NAME, ...dimensions },
+        statistic,
+        period: PERIOD,
+        ...(label === undefined ? {} : { label }),
+      });
+    const queueDepth = (queue: sqs.Queue, label?: string): cloudwatch.IMetric =>
+      queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: PERIOD, ...(label ? { label } : {}) });
+
+    const anyAtAll = (
+      alarmId: string,
+      metric: cloudwatch.IMetric,
+      description: string,
+      periods = 1,
+    ): cloudwatch.Alarm => {
+      const alarm = new cloudwatch.Alarm(this, alarmId, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: periods,
+        datapointsToAlarm: periods,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new actions.SnsAction(retry.notificationTopic));
+      return alarm;
+    };
+
+    this.alarms = [
+      anyAtAll(
+        'FunctionErrorsAlarm',
+        fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+        'mgn-stall-retry: the function failed (a server FAILED, invalid input, or a crash). Lambda retries it twice; ' +
+          'see the function log for "replication retry failed" lines.',
+      ),
+      anyAtAll(
+        'FunctionThrottlesAlarm',
+        fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+        'mgn-stall-retry: invocations throttled for 15 minutes. Lambda keeps retrying them for up to 6 hours; ' +
+          'raise reservedConcurrency if this persists.',
+        3,
+      ),
+      anyAtAll(
+        'DeliveryDeadLetterQueueAlarm',
+        queueDepth(retry.deliveryDeadLetterQueue),
+        'mgn-stall-retry: EventBridge could not deliver events to the function. See README, "Where failed work goes".',
+      ),
+      anyAtAll(
+        'FailedInvocationQueueAlarm',
+        queueDepth(retry.failedInvocationQueue),
+        'mgn-stall-retry: invocations failed after Lambda\'s retries. See README, "Where failed work goes".',
+      ),
+      anyAtAll(
+        'RetryBudgetExhaustedAlarm',
+        custom('RetryBudgetExhausted'),
+        'mgn-stall-retry: a server is still stalled after its retry budget; a person needs to act. ' +
+          'The notification names the server and its error.',
+      ),
+    ];
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.days(7),
+    });
+    const graph = (title: string, left: cloudwatch.IMetric[], width = 8): cloudwatch.GraphWidget =>
+      new cloudwatch.GraphWidget({ title, left, width, height: 6 });
+    const stallEvents = new cloudwatch.Metric({
+      namespace: 'AWS/Events',
+      metricName: 'TriggeredRules',
+      dimensionsMap: { RuleName: retry.stallEventRule.ruleName },
+      statistic: 'Sum',
+      period: PERIOD,
+      label: 'Stall and recovery events',
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        markdown:
+          '# mgn-stall-retry\nStalled MGN replication retried automatically. ' +
+          '**Budget exhausted** means a server needs a person: the notification names it.',
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms], width: 24, height: 3 }));
+    this.dashboard.addWidgets(
+      graph('Stall events', [stallEvents, custom('StalledServersFound', 'Sum', 'Stalled servers found by the sweep')]),
+      graph('Retries', [custom('ReplicationRetried', 'Sum', 'Replication retried')]),
+      graph('Recoveries', [custom('ReplicationRecovered', 'Sum', 'Replication recovered')]),
+    );
+    this.dashboard.addWidgets(
+      graph('Skips by reason', SKIP_REASONS.map((reason) => custom('RetrySkipped', 'Sum', reason, { Reason: reason }))),
+      graph('Stall duration (seconds)', [custom('StallDuration', 'p50', 'p50'), custom('StallDuration', 'Maximum', 'max')]),
+      graph('Budget exhausted', [custom('RetryBudgetExhausted', 'Sum', 'Servers needing a person')]),
+    );
+    this.dashboard.addWidgets(
+      graph('Errors', [
+        fn.metricErrors({ period: PERIOD, statistic: 'Sum', label: 'Function errors' }),
+        fn.metricThrottles({ period: PERIOD, statistic: 'Sum', label: 'Throttles' }),
+        custom('RetryFailed', 'Sum', 'Servers FAILED'),
+        custom('InvalidInput', 'Sum', 'Invalid input'),
+      ]),
+      graph('Queue depths', [
+        queueDepth(retry.deliveryDeadLetterQueue, 'Undelivered events'),
+        queueDepth(retry.failedInvocationQueue, 'Failed invocations'),
+      ]),
+      graph('Function duration (ms)', [
+        fn.metricDuration({ period: PERIOD, statistic: 'p50', label: 'p50' }),
+        fn.metricDuration({ period: PERIOD, statistic: 'Maximum', label: 'max' }),
+      ]),
+    );
+  }
+}
