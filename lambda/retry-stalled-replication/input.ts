@@ -141,7 +141,7 @@ function parseScheduledEvent(body: Record<string, unknown>, home: HomeEnvironmen
 
 function parseManualRequest(body: Record<string, unknown>, home: HomeEnvironment): RetryRequest {
   rejectUnknownKeys(body, MANUAL_KEYS, 'payload');
-  const dryRun = body['dryRun'] ?? false;
+  const dryRun = Object.hasOwn(body, 'dryRun') ? body['dryRun'] : false;
   if (typeof dryRun !== 'boolean') {
     throw new InvalidInputError('dryRun', `must be true or false, got ${describe(dryRun)}`);
   }

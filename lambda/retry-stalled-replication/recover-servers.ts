@@ -30,7 +30,7 @@ export async function recoverServers(
             ...known,
             outcome: Outcome.DRY_RUN,
             attempts: result.attempts,
-            reason: `dry run: would close the stall episode (${result.attempts} retries, stalled ${result.stallSeconds} s)`,
+            reason: `dry run: would close the stall episode (${plural(result.attempts, 'retry', 'retries')}, stalled ${result.stallSeconds} s)`,
           }));
           break;
         case 'CLOSED':
@@ -39,7 +39,7 @@ export async function recoverServers(
             outcome: Outcome.RECOVERED,
             attempts: result.attempts,
             stallSeconds: result.stallSeconds,
-            reason: `replication recovered after ${result.attempts} retries and ${result.stallSeconds} s stalled`,
+            reason: `replication recovered after ${plural(result.attempts, 'retry', 'retries')} and ${result.stallSeconds} s stalled`,
           }));
           break;
         case 'NO_OPEN_EPISODE':
@@ -60,4 +60,8 @@ export async function recoverServers(
     }
   }
   return results;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
 }

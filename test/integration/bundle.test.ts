@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { startLocalAws, type LocalAws } from '../../tools/local-aws/local-aws';
 import { generateFleet, type LocalSourceServer } from '../../tools/local-mgn/local-mgn-server';
-import { invokeBundle, synthesizeBundledFunction, type BundledFunction, type InvocationOutcome } from '../support/bundled-function';
+import { invokeBundle, synthesizeBundledFunction, type BundledFunction, type InvocationOutcome } from '../../tools/bundle-runner/bundled-function';
 import { OTHER_ACCOUNT, SERVER_A, SERVER_B, SERVER_C, stallEvent } from '../support/payloads';
 
 jest.setTimeout(120_000);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -10,12 +11,19 @@ export interface LocalDynamoDB {
   items(): Promise<Record<string, AttributeValue>[]>;
   /** Deletes every item: a fresh ledger for the next test. */
   clear(): Promise<void>;
+  /** DynamoDB API requests received so far, by operation (`GetItem`, `PutItem`, …). */
+  requests(): Readonly<Record<string, number>>;
   stop(): Promise<void>;
 }
 
 /** The ledger table as the stack defines it: partition key `pk`, string. */
 export async function startLocalDynamoDB(tableName = 'mgn-stall-retry-ledger'): Promise<LocalDynamoDB> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const counts: Record<string, number> = {};
+  server.on('request', (request: IncomingMessage) => {
+    const operation = String(request.headers['x-amz-target'] ?? 'unknown').replace(/^DynamoDB_\d+\./, '');
+    counts[operation] = (counts[operation] ?? 0) + 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({
@@ -37,6 +45,7 @@ export async function startLocalDynamoDB(tableName = 'mgn-stall-retry-ledger'): 
     endpoint,
     tableName,
     items,
+    requests: () => ({ ...counts }),
     clear: async () => {
       for (const item of await items()) {
         await client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: item['pk'] ?? { S: '' } } }));

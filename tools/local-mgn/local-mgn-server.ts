@@ -1,45 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { advanceReplication, renderSourceServer, type LocalSourceServer } from './fleet';
+import { isObject, validateDescribe, validateRetry, type FieldProblem } from './request-validation';
+
+export { generateFleet, type LocalSourceServer } from './fleet';
 
 /**
  * A local stand-in for the MGN API: the restJson1 protocol of DescribeSourceServers and
  * RetryDataReplication over real HTTP, so the real MgnClient (pointed here with
  * AWS_ENDPOINT_URL_MGN) and the shipped bundle can be exercised with no AWS account.
- * A dev and test tool: it is never part of the Lambda bundle.
+ * A dev and test tool: it is never part of the Lambda bundle. README, "Local MGN endpoint",
+ * lists where it differs from MGN.
  */
-
-/** A source server as the stand-in keeps it. */
-export interface LocalSourceServer {
-  readonly sourceServerID: string;
-  replicationState: string;
-  lifeCycleState: string;
-  isArchived: boolean;
-  hostname?: string;
-  tags?: Record<string, string>;
-  /** `dataReplicationInfo.dataReplicationError` of a stalled server. */
-  replicationError?: { error: string; rawError?: string };
-  /** What a retry does to this server when the stand-in's clock advances: recover, or stall again. */
-  afterRetry?: 'RECOVERS' | 'STAYS_STALLED';
-}
-
-/**
- * A fleet of `size` source servers with deterministic IDs, `stalled` of them STALLED (spread
- * evenly), the rest replicating normally. Stalled ones stay stalled after a retry unless told otherwise.
- */
-export function generateFleet(size: number, stalled: number, afterRetry: LocalSourceServer['afterRetry'] = 'STAYS_STALLED'): LocalSourceServer[] {
-  const every = stalled === 0 ? Infinity : size / stalled;
-  return Array.from({ length: size }, (_, index) => {
-    const isStalled = Math.floor(index % every) === 0 && Math.floor(index / every) < stalled;
-    return {
-      sourceServerID: `s-${index.toString(16).padStart(17, '0')}`,
-      replicationState: isStalled ? 'STALLED' : 'CONTINUOUS',
-      lifeCycleState: 'READY_FOR_TEST',
-      isArchived: false,
-      hostname: `server-${index}`,
-      ...(isStalled ? { replicationError: { error: 'UNSTABLE_NETWORK' }, afterRetry } : {}),
-    };
-  });
-}
 
 export type MgnOperation = 'DescribeSourceServers' | 'RetryDataReplication';
 
@@ -51,34 +24,49 @@ export interface RecordedCall {
   readonly signed: boolean;
 }
 
+export type InjectableError = 'ThrottlingException' | 'InternalServerException' | 'AccessDeniedException' | 'ConflictException';
+
 /** A fault to return instead of the real answer, for the next `count` calls of an operation. */
 export interface InjectedFault {
   readonly operation: MgnOperation;
-  readonly errorType: 'ThrottlingException' | 'InternalServerException' | 'AccessDeniedException' | 'ConflictException';
+  readonly errorType: InjectableError;
   readonly count: number;
 }
 
-interface ErrorReply {
+/** Faults at random, reproducible from `seed`: a share of calls throttled or failed, and added latency. */
+export interface FaultRates {
+  /** Share of calls answered 429 ThrottlingException, 0–1. */
+  readonly throttleRate?: number;
+  /** Share of calls answered 500 InternalServerException, 0–1. */
+  readonly serverErrorRate?: number;
+  /** Delay before every answer, in milliseconds. */
+  readonly latencyMs?: number;
+  readonly seed?: number;
+}
+
+interface Reply {
   readonly status: number;
-  readonly type: string;
-  readonly body: Record<string, unknown>;
+  readonly body: unknown;
+  readonly errorType?: string;
   readonly headers?: Record<string, string>;
 }
 
-const SOURCE_SERVER_ID = /^s-[0-9a-zA-Z]{17}$/;
-const ACCOUNT_ID = /^[0-9]{12}$/;
-const ERROR_STATUS: Record<InjectedFault['errorType'], number> = {
+const ERROR_STATUS: Record<InjectableError, number> = {
   ThrottlingException: 429,
   InternalServerException: 500,
   AccessDeniedException: 403,
   ConflictException: 409,
 };
+const SIGV4 =
+  /^AWS4-HMAC-SHA256 Credential=[A-Za-z0-9]+\/\d{8}\/[a-z0-9-]+\/mgn\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
 
 export class LocalMgnServer {
   /** Every request answered, in order. */
   public readonly calls: RecordedCall[] = [];
   private readonly servers = new Map<string, LocalSourceServer>();
-  private readonly faults: { -readonly [K in keyof InjectedFault]: InjectedFault[K] }[] = [];
+  private readonly faults: { operation: MgnOperation; errorType: InjectableError; count: number }[] = [];
+  private rates: FaultRates = {};
+  private random: () => number = Math.random;
   private readonly http: Server;
 
   constructor(
@@ -95,9 +83,9 @@ export class LocalMgnServer {
     });
   }
 
-  /** Starts listening on 127.0.0.1 and returns the endpoint URL. */
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+  /** Starts listening on 127.0.0.1 (a free port unless given) and returns the endpoint URL. */
+  async start(port = 0): Promise<string> {
+    await new Promise<void>((resolve) => this.http.listen(port, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
   }
 
@@ -109,6 +97,11 @@ export class LocalMgnServer {
   /** The stand-in's current view of a server. */
   server(sourceServerID: string): LocalSourceServer | undefined {
     return this.servers.get(sourceServerID);
+  }
+
+  /** Adds or replaces a server. */
+  putServer(server: LocalSourceServer): void {
+    this.servers.set(server.sourceServerID, { ...server });
   }
 
   /** The IDs of every RetryDataReplication that MGN accepted, in order. */
@@ -123,126 +116,131 @@ export class LocalMgnServer {
     this.faults.push({ ...fault });
   }
 
+  /** Throttles or fails a share of all calls at random (reproducibly), and delays every answer. */
+  setFaultRates(rates: FaultRates): void {
+    this.rates = rates;
+    this.random = seededRandom(rates.seed ?? 1);
+  }
+
   /**
-   * Moves replication on, as MGN does after an initiation: a server that was retried leaves
-   * INITIATING and either replicates again or stalls again.
+   * Moves replication one step on, as MGN does after an initiation: INITIATING servers stall
+   * again or start their initial sync; syncing servers reach CONTINUOUS. Returns the servers changed.
    */
-  advance(): void {
-    for (const server of this.servers.values()) {
-      if (server.replicationState !== 'INITIATING') continue;
-      server.replicationState = server.afterRetry === 'STAYS_STALLED' ? 'STALLED' : 'CONTINUOUS';
-    }
+  advance(): string[] {
+    return [...this.servers.values()].filter(advanceReplication).map((server) => server.sourceServerID);
   }
 
   private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const raw = await readBody(request);
     const operation = operationOf(request);
-    const signed = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/mgn\/aws4_request/.test(
-      request.headers.authorization ?? '',
-    );
+    const authorization = request.headers.authorization;
+    const signed = authorization !== undefined && SIGV4.test(authorization) && request.headers['x-amz-date'] !== undefined;
     let body: unknown;
-    let reply: ErrorReply | { body: unknown };
+    let reply: Reply;
     try {
-      body = raw === '' ? {} : JSON.parse(raw);
-      reply = this.route(request.method, operation, signed, body);
+      body = raw === '' ? {} : (JSON.parse(raw) as unknown);
+      reply = this.route(request.method, operation, authorization, signed, body);
     } catch {
-      reply = validation('cannotParse', 'request body is not valid JSON');
+      reply = validation('cannotParse', 'Could not parse request body into json', []);
     }
-    const status = 'status' in reply ? reply.status : 200;
-    const headers = 'status' in reply ? { 'x-amzn-errortype': reply.type, ...reply.headers } : {};
-    this.calls.push({ operation: operation ?? 'Unknown', body, status, signed });
-    response.writeHead(status, { 'content-type': 'application/json', ...headers });
+    if (this.rates.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.rates.latencyMs));
+    this.calls.push({ operation: operation ?? 'Unknown', body, status: reply.status, signed });
+    response.writeHead(reply.status, {
+      'content-type': 'application/json',
+      'x-amzn-requestid': randomUUID(),
+      ...(reply.errorType ? { 'x-amzn-errortype': reply.errorType } : {}),
+      ...reply.headers,
+    });
     response.end(JSON.stringify(reply.body));
   }
 
   private route(
     method: string | undefined,
     operation: MgnOperation | undefined,
+    authorization: string | undefined,
     signed: boolean,
     body: unknown,
-  ): ErrorReply | { body: unknown } {
-    if (method !== 'POST' || operation === undefined) {
-      return validation('unknownOperation', 'no such operation');
+  ): Reply {
+    if (authorization === undefined) {
+      return { status: 403, errorType: 'MissingAuthenticationTokenException', body: { message: 'Missing Authentication Token' } };
     }
     if (!signed) {
-      return { status: 403, type: 'MissingAuthenticationTokenException', body: { message: 'Missing Authentication Token' } };
+      return {
+        status: 400,
+        errorType: 'IncompleteSignatureException',
+        body: { message: 'Authorization header requires Credential, SignedHeaders and Signature (AWS4-HMAC-SHA256, service mgn) and X-Amz-Date' },
+      };
     }
-    const fault = this.faults.find((candidate) => candidate.operation === operation && candidate.count > 0);
-    if (fault) {
-      fault.count -= 1;
-      return injected(fault.errorType);
+    if (method !== 'POST' || operation === undefined) {
+      return { status: 404, errorType: 'UnknownOperationException', body: { message: 'The requested operation is not supported' } };
     }
+    if (!isObject(body)) return validation('cannotParse', 'Request body must be a JSON object', []);
+    const fault = this.nextFault(operation);
+    if (fault !== undefined) return injected(fault);
+    const problems = operation === 'DescribeSourceServers' ? validateDescribe(body) : validateRetry(body);
+    if (problems.length > 0) return validation('fieldValidationFailed', 'Invalid request', problems);
     return operation === 'DescribeSourceServers' ? this.describe(body) : this.retry(body);
   }
 
-  private describe(input: unknown): ErrorReply | { body: unknown } {
-    const body = isObject(input) ? input : {};
-    const filters = isObject(body['filters']) ? body['filters'] : {};
-    const ids = filters['sourceServerIDs'];
-    if (ids !== undefined) {
-      if (!Array.isArray(ids) || ids.length > 200 || !ids.every((id) => typeof id === 'string' && SOURCE_SERVER_ID.test(id))) {
-        return validation('fieldValidationFailed', 'Invalid sourceServerIDs', 'filters.sourceServerIDs');
-      }
+  private nextFault(operation: MgnOperation): InjectableError | undefined {
+    const counted = this.faults.find((candidate) => candidate.operation === operation && candidate.count > 0);
+    if (counted) {
+      counted.count -= 1;
+      return counted.errorType;
     }
-    const maxResults = body['maxResults'] ?? 1000;
-    if (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000) {
-      return validation('fieldValidationFailed', 'maxResults must be between 1 and 1000', 'maxResults');
-    }
-    const accountError = checkAccount(body['accountID']);
-    if (accountError) return accountError;
-    const lifeCycleStates = filters['lifeCycleStates'];
-    const matching = [...this.servers.values()].filter(
-      (server) =>
-        (!Array.isArray(ids) || ids.includes(server.sourceServerID)) &&
-        (typeof filters['isArchived'] !== 'boolean' || filters['isArchived'] === server.isArchived) &&
-        (!Array.isArray(lifeCycleStates) || lifeCycleStates.includes(server.lifeCycleState)),
-    );
-    const offset = decodeToken(body['nextToken']);
-    if (offset === undefined) return validation('fieldValidationFailed', 'Invalid nextToken', 'nextToken');
-    const page = matching.slice(offset, offset + maxResults);
-    const next = offset + maxResults < matching.length ? encodeToken(offset + maxResults) : undefined;
-    return { body: { items: page.map((server) => this.render(server)), ...(next ? { nextToken: next } : {}) } };
+    const draw = this.random();
+    const throttle = this.rates.throttleRate ?? 0;
+    if (draw < throttle) return 'ThrottlingException';
+    if (draw < throttle + (this.rates.serverErrorRate ?? 0)) return 'InternalServerException';
+    return undefined;
   }
 
-  private retry(input: unknown): ErrorReply | { body: unknown } {
-    const body = isObject(input) ? input : {};
-    const id = body['sourceServerID'];
-    if (typeof id !== 'string' || !SOURCE_SERVER_ID.test(id)) {
-      return validation('fieldValidationFailed', 'Invalid sourceServerID', 'sourceServerID');
-    }
-    const accountError = checkAccount(body['accountID']);
-    if (accountError) return accountError;
+  private describe(body: Record<string, unknown>): Reply {
+    const filters = isObject(body['filters']) ? body['filters'] : {};
+    const list = (name: string): unknown[] | undefined => (Array.isArray(filters[name]) ? (filters[name] as unknown[]) : undefined);
+    const ids = list('sourceServerIDs');
+    const lifeCycleStates = list('lifeCycleStates');
+    const replicationTypes = list('replicationTypes');
+    const applicationIDs = list('applicationIDs');
+    const matching = [...this.servers.values()].filter(
+      (server) =>
+        (ids === undefined || ids.includes(server.sourceServerID)) &&
+        (typeof filters['isArchived'] !== 'boolean' || filters['isArchived'] === server.isArchived) &&
+        (lifeCycleStates === undefined || lifeCycleStates.includes(server.lifeCycleState)) &&
+        (replicationTypes === undefined || replicationTypes.includes(server.replicationType ?? 'AGENT_BASED')) &&
+        (applicationIDs === undefined || applicationIDs.includes(server.applicationID)),
+    );
+    const maxResults = typeof body['maxResults'] === 'number' ? body['maxResults'] : 1000;
+    const offset = decodeToken(body['nextToken']);
+    if (offset === undefined) return validation('fieldValidationFailed', 'Invalid nextToken', [{ name: 'nextToken', message: 'is not a token this service issued' }]);
+    const page = matching.slice(offset, offset + maxResults);
+    const next = offset + maxResults < matching.length ? encodeToken(offset + maxResults) : undefined;
+    return {
+      status: 200,
+      body: { items: page.map((server) => renderSourceServer(server, this.account, this.region)), ...(next ? { nextToken: next } : {}) },
+    };
+  }
+
+  private retry(body: Record<string, unknown>): Reply {
+    const id = body['sourceServerID'] as string;
     const server = this.servers.get(id);
     if (!server) {
       return {
         status: 404,
-        type: 'ResourceNotFoundException',
-        body: { message: 'Source server not found', resourceId: id, resourceType: 'SOURCE_SERVER' },
+        errorType: 'ResourceNotFoundException',
+        body: { message: 'Source server not found', code: 'RESOURCE_NOT_FOUND', resourceId: id, resourceType: 'SOURCE_SERVER' },
       };
     }
+    // "This command will not work if the SourceServer is not stalled or is in a DISCONNECTED or
+    // STOPPED state." MGN does not document the error; the stand-in answers ValidationException.
     if (server.isArchived || server.replicationState !== 'STALLED' || ['DISCONNECTED', 'STOPPED'].includes(server.lifeCycleState)) {
-      return validation('other', 'Source server data replication is not stalled', 'sourceServerID');
+      return validation('other', `Source server ${id} data replication is not stalled`, [
+        { name: 'sourceServerID', message: `data replication state is ${server.replicationState}` },
+      ]);
     }
     server.replicationState = 'INITIATING';
-    return { body: this.render(server) };
-  }
-
-  private render(server: LocalSourceServer): Record<string, unknown> {
-    return {
-      sourceServerID: server.sourceServerID,
-      arn: `arn:aws:mgn:${this.region}:${this.account}:source-server/${server.sourceServerID}`,
-      isArchived: server.isArchived,
-      tags: server.tags ?? {},
-      replicationType: 'AGENT_BASED',
-      lifeCycle: { state: server.lifeCycleState },
-      dataReplicationInfo: {
-        dataReplicationState: server.replicationState,
-        ...(server.replicationState === 'STALLED' && server.replicationError
-          ? { dataReplicationError: server.replicationError }
-          : {}),
-      },
-      sourceProperties: { identificationHints: { hostname: server.hostname ?? server.sourceServerID } },
-    };
+    server.initiationStartedAt = Date.now();
+    return { status: 200, body: renderSourceServer(server, this.account, this.region) };
   }
 }
 
@@ -253,27 +251,25 @@ function operationOf(request: IncomingMessage): MgnOperation | undefined {
   return undefined;
 }
 
-function validation(reason: string, message: string, field?: string): ErrorReply {
+function validation(reason: string, message: string, fieldList: readonly FieldProblem[]): Reply {
   return {
     status: 400,
-    type: 'ValidationException',
-    body: { message, reason, ...(field ? { fieldList: [{ name: field, message }] } : {}) },
+    errorType: 'ValidationException',
+    body: { message, code: 'VALIDATION_ERROR', reason, ...(fieldList.length > 0 ? { fieldList } : {}) },
   };
 }
 
-function injected(errorType: InjectedFault['errorType']): ErrorReply {
-  const status = ERROR_STATUS[errorType];
+function injected(errorType: InjectableError): Reply {
+  const retryable = errorType === 'ThrottlingException' || errorType === 'InternalServerException';
   return {
-    status,
-    type: errorType,
-    body: { message: `injected ${errorType}` },
-    headers: errorType === 'ThrottlingException' ? { 'retry-after': '1' } : {},
+    status: ERROR_STATUS[errorType],
+    errorType,
+    body: {
+      message: errorType === 'ThrottlingException' ? 'Rate exceeded' : `injected ${errorType}`,
+      ...(errorType === 'ThrottlingException' ? { serviceCode: 'mgn', quotaCode: 'local-api-rate' } : {}),
+    },
+    headers: retryable ? { 'retry-after': '1' } : {},
   };
-}
-
-function checkAccount(accountID: unknown): ErrorReply | undefined {
-  if (accountID === undefined || (typeof accountID === 'string' && ACCOUNT_ID.test(accountID))) return undefined;
-  return validation('fieldValidationFailed', 'Invalid accountID', 'accountID');
 }
 
 function encodeToken(offset: number): string {
@@ -287,8 +283,16 @@ function decodeToken(token: unknown): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** mulberry32: small, fast, reproducible. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

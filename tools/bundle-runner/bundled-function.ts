@@ -21,10 +21,24 @@ export interface BundledFunction {
   readonly memorySize: number;
 }
 
-/** One invocation's outcome, as the Lambda runtime would report it. */
-export type InvocationOutcome =
+/** One invocation's outcome, as the Lambda runtime would report it, and how long the handler took. */
+export type InvocationOutcome = (
   | { readonly ok: true; readonly result: InvocationResult }
-  | { readonly ok: false; readonly error: { name: string; message: string; field?: string } };
+  | { readonly ok: false; readonly error: { name: string; message: string; field?: string } }
+) & { readonly durationMs: number };
+
+/** What one execution environment did: its cold start, its invocations, its output. */
+export interface BundleRun {
+  /** Time to import the bundle (the cold start's init phase), in milliseconds. */
+  readonly initMs: number;
+  readonly outcomes: InvocationOutcome[];
+  /** Every line the function wrote (stdout and stderr). */
+  readonly lines: string[];
+  /** Promise rejections nobody handled: always a defect. */
+  readonly unhandledRejections: string[];
+}
+
+const RUNNER = path.join(__dirname, 'invoke-bundle.mjs');
 
 /** Synthesizes the stack with real esbuild bundling into a fresh directory outside the project. */
 export function synthesizeBundledFunction(config?: MgnStallRetryConfig): BundledFunction {
@@ -83,10 +97,10 @@ export async function invokeBundle(
   fn: BundledFunction,
   events: readonly unknown[],
   local: Readonly<Record<string, string>>,
-): Promise<{ outcomes: InvocationOutcome[]; lines: string[] }> {
+): Promise<BundleRun> {
   const missing = fn.resourceVariables.filter((name) => local[name] === undefined);
   if (missing.length > 0) throw new Error(`no local value for ${missing.join(', ')}`);
-  const child = spawn(process.execPath, [path.join(__dirname, 'invoke-bundle.mjs')], {
+  const child = spawn(process.execPath, [RUNNER], {
     cwd: path.dirname(fn.entry),
     env: {
       PATH: process.env['PATH'],
@@ -118,5 +132,6 @@ export async function invokeBundle(
   ]);
   if (code !== 0) throw new Error(`bundle process exited with ${String(code)}: ${stderr}`);
   const lines = `${stdout}\n${stderr}`.split('\n').filter((line) => line.trim() !== '');
-  return { outcomes: JSON.parse(resultText) as InvocationOutcome[], lines };
+  const report = JSON.parse(resultText) as Omit<BundleRun, 'lines'>;
+  return { ...report, lines };
 }

@@ -1,0 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+jest.setTimeout(120_000);
+
+describe('npm run demo', () => {
+  it('tells the whole story on a clean machine and exits 0', () => {
+    const root = path.join(__dirname, '..', '..');
+    const demo = spawnSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'tools', 'demo', 'demo.ts')], {
+      cwd: root,
+      encoding: 'utf8',
+      // No AWS credentials or configuration from the machine.
+      env: { PATH: process.env['PATH'], HOME: process.env['HOME'] },
+    });
+    expect(demo.status).toBe(0);
+    for (const text of ['RETRIED', 'SKIPPED_COOLDOWN', 'SKIPPED_LIFECYCLE', 'SKIPPED_OPTED_OUT', 'SKIPPED_BUDGET_EXHAUSTED', 'RECOVERED', 'ReplicationRetried (Count)', 'Subject: MGN replication still stalled']) {
+      expect(demo.stdout).toContain(text);
+    }
+  });
+});
