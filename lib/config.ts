@@ -78,7 +78,7 @@ const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const ACCOUNT = /^[0-9]{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:key\/[0-9a-f-]{36}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:key\/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$/;
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
 
@@ -182,6 +182,19 @@ export function validateConfig(config: object, prefix: string): void {
   if (settings.notificationTopicKeyArn !== undefined && settings.notificationTopicArn === undefined) {
     throw new ConfigError(`${prefix}.notificationTopicKeyArn needs notificationTopicArn: it is the key of that topic`);
   }
+  const topicRegion = settings.notificationTopicArn === undefined ? undefined : topicArnRegion(settings.notificationTopicArn);
+  const elsewhere = settings.environments?.find((env) => env.region !== topicRegion);
+  if (topicRegion !== undefined && elsewhere !== undefined) {
+    throw new ConfigError(
+      `${prefix}.notificationTopicArn is in ${topicRegion}, but environments include ${elsewhere.region}: alarms and the ` +
+        'function publish only to a topic in their own Region; deploy each Region with its own central topic',
+    );
+  }
+}
+
+/** The Region of an SNS topic ARN (`arn:<partition>:sns:<region>:<account>:<name>`). */
+export function topicArnRegion(topicArn: string): string {
+  return topicArn.split(':')[3] ?? '';
 }
 
 function checkEnvironments(value: unknown): string | undefined {

@@ -21,29 +21,15 @@ export class MgnStallRetryStack extends Stack {
     super(scope, id, props);
     this.retry = new StalledReplicationRetry(this, 'StalledReplicationRetry', props.config ?? DEFAULT_CONFIG);
     this.monitoring = new RetryMonitoring(this, 'Monitoring', { retry: this.retry });
-    new CfnOutput(this, 'FunctionName', {
-      description: 'Invoke this function with a payload from events/ to retry servers by hand',
-      value: this.retry.function.functionName,
-    });
-    new CfnOutput(this, 'NotificationTopicArn', {
-      description: 'Subscribe to this topic for budget-exhausted notifications',
-      value: this.retry.notificationTopic.topicArn,
-    });
-    new CfnOutput(this, 'DashboardName', {
-      description: 'CloudWatch dashboard of stall events, retries, skips, recoveries and queues',
-      value: this.monitoring.dashboard.dashboardName,
-    });
-    new CfnOutput(this, 'DeliveryDeadLetterQueueUrl', {
-      description: 'Events EventBridge could not deliver to the function',
-      value: this.retry.deliveryDeadLetterQueue.queueUrl,
-    });
-    new CfnOutput(this, 'FailedInvocationQueueUrl', {
-      description: 'Invocations that failed after Lambda retries: event and error',
-      value: this.retry.failedInvocationQueue.queueUrl,
-    });
-    new CfnOutput(this, 'LedgerTableName', {
-      description: 'The attempt ledger: one item per server with its current stall episode',
-      value: this.retry.ledgerTable.tableName,
-    });
+    // What an operator looks up after deploying (README: testing by hand, redriving, clean-up).
+    const outputs: [id: string, value: string, description: string][] = [
+      ['FunctionName', this.retry.function.functionName, 'Invoke this function with a payload from events/ to retry servers by hand'],
+      ['NotificationTopicArn', this.retry.notificationTopic.topicArn, 'Subscribe to this topic for escalations and alarms'],
+      ['DashboardName', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard of stall events, retries, skips, recoveries and queues'],
+      ['DeliveryDeadLetterQueueUrl', this.retry.deliveryDeadLetterQueue.queueUrl, 'Events EventBridge could not deliver to the function'],
+      ['FailedInvocationQueueUrl', this.retry.failedInvocationQueue.queueUrl, 'Invocations that failed after Lambda retries: event and error'],
+      ['LedgerTableName', this.retry.ledgerTable.tableName, 'The attempt ledger: one item per server with its current stall episode'],
+    ];
+    for (const [outputId, value, description] of outputs) new CfnOutput(this, outputId, { value, description });
   }
 }

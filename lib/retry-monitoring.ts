@@ -3,13 +3,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { Outcome } from '../lambda/retry-stalled-replication/outcomes';
 import { METRIC_NAMESPACE, SERVICE_NAME, type StalledReplicationRetry } from './stalled-replication-retry';
 
-/** Every `Reason` the function gives `RetrySkipped` (the outcomes that are not a retry). */
-export const SKIP_REASONS = [
-  'SKIPPED_NOT_STALLED', 'SKIPPED_LIFECYCLE', 'SKIPPED_ARCHIVED', 'SKIPPED_OPTED_OUT', 'SKIPPED_COOLDOWN',
-  'SKIPPED_BUDGET_EXHAUSTED', 'NOT_FOUND', 'DRY_RUN',
-] as const;
+/** Every `Reason` the function gives `RetrySkipped`: the outcomes that are neither a retry, a recovery nor a failure. */
+export const SKIP_REASONS = Object.values(Outcome).filter(
+  (outcome) => outcome !== Outcome.RETRIED && outcome !== Outcome.RECOVERED && outcome !== Outcome.FAILED,
+);
 
 const PERIOD = Duration.minutes(5);
 

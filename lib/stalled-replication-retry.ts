@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnRule, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -13,12 +13,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_CONFIG, validateConfig, type MgnStallRetryConfig } from './config';
+import { STALL_EVENT_DETAIL_TYPE, STALL_EVENT_SOURCE } from '../lambda/retry-stalled-replication/input';
+import { DEFAULT_CONFIG, topicArnRegion, validateConfig, type MgnStallRetryConfig } from './config';
 
 /** What MGN sends to the default event bus when a server's replication stalls, and when it recovers. */
 export const STALL_EVENT_PATTERN: events.EventPattern = {
-  source: ['aws.mgn'],
-  detailType: ['MGN Source Server Data Replication Stalled Change'],
+  source: [STALL_EVENT_SOURCE],
+  detailType: [STALL_EVENT_DETAIL_TYPE],
   detail: { state: ['STALLED', 'NOT_STALLED'] },
 };
 
@@ -209,6 +210,22 @@ export class StalledReplicationRetry extends Construct {
   private createNotificationTopic(config: MgnStallRetryConfig): { topic: sns.ITopic; key?: kms.Key; keyArn?: string } {
     if (config.notificationTopicArn !== undefined) {
       // A central topic: its policy (and its key's) must let this account and CloudWatch publish.
+      // Alarms and the function publish only within their Region: refuse to deploy anywhere else.
+      const topicRegion = topicArnRegion(config.notificationTopicArn);
+      const region = Stack.of(this).region;
+      if (!Token.isUnresolved(region) && region !== topicRegion) {
+        throw new Error(`notificationTopicArn is in ${topicRegion}, this stack in ${region}: use a topic in ${region}`);
+      }
+      if (Token.isUnresolved(region)) {
+        new CfnRule(this, 'NotificationTopicInThisRegion', {
+          assertions: [
+            {
+              assert: Fn.conditionEquals(Aws.REGION, topicRegion),
+              assertDescription: `notificationTopicArn is in ${topicRegion}: deploy this stack to ${topicRegion}, or configure a topic of this Region`,
+            },
+          ],
+        });
+      }
       return {
         topic: sns.Topic.fromTopicArn(this, 'NotificationTopic', config.notificationTopicArn),
         keyArn: config.notificationTopicKeyArn,

@@ -20,7 +20,7 @@ const EXTRA_ROUNDS = 3;
 
 export type ClaimResult =
   | { readonly kind: 'CLAIMED'; readonly claimed: LedgerEntry; readonly attempt: number }
-  | Extract<AttemptPlan, { kind: 'COOLDOWN' }>
+  | Omit<Extract<AttemptPlan, { kind: 'COOLDOWN' }>, 'touch'>
   | {
       readonly kind: 'BUDGET_EXHAUSTED';
       readonly entry: LedgerEntry;
@@ -37,14 +37,23 @@ export async function claimAttempt(
   key: string,
   policy: AttemptPolicy,
   now: number,
+  stalledSince?: number,
 ): Promise<ClaimResult> {
-  return settle<ClaimResult>(tableName, key, policy.maxAttempts + EXTRA_ROUNDS, (entry) => {
-    const plan = planAttempt(key, entry, policy, now);
+  let touch: LedgerEntry | undefined;
+  const result = await settle<ClaimResult>(tableName, key, policy.maxAttempts + EXTRA_ROUNDS, (entry) => {
+    const plan = planAttempt(key, entry, policy, now, stalledSince);
+    touch = undefined;
     switch (plan.kind) {
-      case 'COOLDOWN':
-        return { done: plan };
+      case 'COOLDOWN': {
+        const { touch: seen, ...cooldown } = plan;
+        touch = seen;
+        return { done: cooldown };
+      }
       case 'BUDGET_EXHAUSTED':
-        if (plan.next === undefined) return { done: { kind: 'BUDGET_EXHAUSTED', entry: plan.entry } };
+        if (plan.next === undefined) {
+          touch = plan.touch;
+          return { done: { kind: 'BUDGET_EXHAUSTED', entry: plan.entry } };
+        }
         return {
           write: plan.next,
           done: { kind: 'BUDGET_EXHAUSTED', entry: plan.entry, escalationClaimed: plan.next },
@@ -53,6 +62,9 @@ export async function claimAttempt(
         return { write: plan.next, done: { kind: 'CLAIMED', claimed: plan.next, attempt: plan.attempt } };
     }
   });
+  // Best effort: a lost race means another decision wrote the entry, which records the sighting too.
+  if (touch !== undefined) await writeLedgerEntry(tableName, touch);
+  return result;
 }
 
 /** What a claim would do, without writing anything (dry run). */
@@ -61,8 +73,9 @@ export async function previewAttempt(
   key: string,
   policy: AttemptPolicy,
   now: number,
+  stalledSince?: number,
 ): Promise<AttemptPlan> {
-  return planAttempt(key, await readLedgerEntry(tableName, key), policy, now);
+  return planAttempt(key, await readLedgerEntry(tableName, key), policy, now, stalledSince);
 }
 
 /** Gives back a claimed attempt whose retry did not happen. False if the entry moved on meanwhile. */

@@ -41,3 +41,8 @@ export class LedgerContentionError extends Error {
     super(`the attempt ledger entry ${key} changed ${rounds} times during one decision`);
   }
 }
+
+/** The code (exception name) and message of anything thrown, for a log line or a reason. */
+export function errorFacts(error: unknown): { code: string; message: string } {
+  return error instanceof Error ? { code: error.name, message: error.message } : { code: 'UnknownError', message: String(error) };
+}

@@ -122,7 +122,7 @@ export function formatEscalation(facts: EscalationFacts): { subject: string; mes
         'starts a new episode with a fresh retry budget.',
     ),
   ].join('\n');
-  return { subject: subjectLine(`MGN replication still stalled after ${attempts} retries: ${name}`), message };
+  return { subject: subjectLine(`MGN replication still stalled after ${attempts} ${attempts === 1 ? 'retry' : 'retries'}: ${name}`), message };
 }
 
 /** Wraps prose at 76 characters, as plain-text e-mail reads best. */
@@ -147,5 +147,5 @@ function subjectLine(text: string): string {
 }
 
 function iso(time: number): string {
-  return new Date(time).toISOString();
+  return Number.isFinite(time) ? new Date(time).toISOString() : 'an unknown time';
 }

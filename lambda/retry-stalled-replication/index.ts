@@ -26,7 +26,9 @@ export async function handler(event: unknown, context: Context): Promise<Invocat
     const dryRun = config.dryRun || request.dryRun;
     const result = await run(request, dryRun, context);
     const { results } = result;
-    logger.info('invocation complete', { result });
+    // Counts, not the full list: each server already has its decision line, and a sweep's list
+    // could outgrow a CloudWatch Logs event.
+    logger.info('invocation complete', { trigger: result.trigger, dryRun, outcomes: countOutcomes(results), sweep: result.sweep });
     const failed = results.filter((entry) => entry.outcome === Outcome.FAILED);
     if (failed.length > 0) {
       throw new ReplicationRetryFailedError(failed.map((entry) => entry.sourceServerID));
@@ -45,14 +47,19 @@ export async function handler(event: unknown, context: Context): Promise<Invocat
 
 async function run(request: RetryRequest, dryRun: boolean, context: Context): Promise<InvocationResult> {
   const base = { trigger: request.trigger, dryRun };
+  const timeLeft = (): number => context.getRemainingTimeInMillis();
   switch (request.action) {
     case 'RETRY':
-      return { ...base, results: await retryServers(request, config, dryRun, Date.now) };
+      return { ...base, results: await retryServers(request, config, dryRun, Date.now, timeLeft) };
     case 'RECOVER':
       return { ...base, results: await recoverServers(request, config, dryRun, Date.now) };
-    case 'SWEEP': {
-      const timeLeft = (): number => context.getRemainingTimeInMillis();
+    case 'SWEEP':
       return { ...base, ...(await sweepServers(request, config, dryRun, Date.now, timeLeft)) };
-    }
   }
+}
+
+function countOutcomes(results: readonly { outcome: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { outcome } of results) counts[outcome] = (counts[outcome] ?? 0) + 1;
+  return counts;
 }

@@ -118,7 +118,8 @@ function parseStallEvent(body: Record<string, unknown>, home: HomeEnvironment): 
   }
   const time = requireMatch(body['time'], 'time', ISO_TIME, 'an ISO 8601 UTC time such as 2026-11-25T20:12:19Z');
   const eventTime = Date.parse(time);
-  if (Number.isNaN(eventTime)) {
+  // Date.parse rolls 2026-02-30 over to March: a real date reads back the same.
+  if (Number.isNaN(eventTime) || new Date(eventTime).toISOString().slice(0, 19) !== time.slice(0, 19)) {
     throw new InvalidInputError('time', `must be a real date and time, got ${quote(time)}`);
   }
   return {

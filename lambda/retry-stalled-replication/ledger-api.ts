@@ -1,8 +1,9 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { AWS_CLIENT_SETTINGS } from './aws-clients';
 import type { LedgerEntry } from './stall-episode';
 
 /** Created once per execution environment and reused by warm invocations. */
-const dynamodb = new DynamoDBClient({});
+const dynamodb = new DynamoDBClient(AWS_CLIENT_SETTINGS);
 
 /** Reads a server's ledger entry with a strongly consistent read; undefined when there is none. */
 export async function readLedgerEntry(tableName: string, key: string): Promise<LedgerEntry | undefined> {
@@ -50,6 +51,7 @@ function toItem(entry: LedgerEntry): Record<string, AttributeValue> {
   };
   if (entry.escalatedAt !== undefined) item['escalatedAt'] = { N: String(entry.escalatedAt) };
   if (entry.recoveredAt !== undefined) item['recoveredAt'] = { N: String(entry.recoveredAt) };
+  if (entry.lastSeenStalledAt !== undefined) item['lastSeenStalledAt'] = { N: String(entry.lastSeenStalledAt) };
   return item;
 }
 
@@ -58,6 +60,7 @@ function fromItem(item: Record<string, AttributeValue>): LedgerEntry {
     item[name]?.N === undefined ? undefined : Number(item[name].N);
   const escalatedAt = number('escalatedAt');
   const recoveredAt = number('recoveredAt');
+  const lastSeenStalledAt = number('lastSeenStalledAt');
   return {
     key: item['pk']?.S ?? '',
     version: number('version') ?? 0,
@@ -66,5 +69,32 @@ function fromItem(item: Record<string, AttributeValue>): LedgerEntry {
     expiresAt: number('expiresAt') ?? 0,
     ...(escalatedAt === undefined ? {} : { escalatedAt }),
     ...(recoveredAt === undefined ? {} : { recoveredAt }),
+    ...(lastSeenStalledAt === undefined ? {} : { lastSeenStalledAt }),
   };
+}
+
+/** The stalled servers the last sweep of an account did not reach: the next sweep takes them first. */
+export async function readSweepBacklog(tableName: string, accountID: string): Promise<string[]> {
+  const { Item } = await dynamodb.send(
+    new GetItemCommand({ TableName: tableName, Key: { pk: { S: sweepKey(accountID) } }, ConsistentRead: true }),
+  );
+  return (Item?.['notReached']?.L ?? []).map((value) => value.S ?? '').filter((id) => id !== '');
+}
+
+/** Records the servers this sweep did not reach (an empty list clears the backlog). */
+export async function writeSweepBacklog(tableName: string, accountID: string, notReached: readonly string[], now: number): Promise<void> {
+  await dynamodb.send(
+    new PutItemCommand({
+      TableName: tableName,
+      Item: {
+        pk: { S: sweepKey(accountID) },
+        notReached: { L: notReached.map((id) => ({ S: id })) },
+        expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86_400) },
+      },
+    }),
+  );
+}
+
+function sweepKey(accountID: string): string {
+  return `sweep#${accountID}`;
 }

@@ -4,9 +4,11 @@ import {
   RetryDataReplicationCommand,
   type SourceServer,
 } from '@aws-sdk/client-mgn';
+import { AWS_CLIENT_SETTINGS } from './aws-clients';
+import { errorFacts } from './errors';
 
 /** Created once per execution environment and reused by warm invocations. */
-const mgn = new MgnClient({});
+const mgn = new MgnClient(AWS_CLIENT_SETTINGS);
 
 /**
  * Reads the given source servers (at most 200, the filter's limit), archived ones included.
@@ -74,8 +76,7 @@ export interface ClassifiedMgnError {
 
 /** Maps an error thrown by the MGN client to how the decision path reacts to it. */
 export function classifyMgnError(error: unknown): ClassifiedMgnError {
-  const code = error instanceof Error ? error.name : 'UnknownError';
-  const message = error instanceof Error ? error.message : String(error);
+  const { code, message } = errorFacts(error);
   switch (code) {
     case 'ResourceNotFoundException':
       return { kind: 'NOT_FOUND', code, message };

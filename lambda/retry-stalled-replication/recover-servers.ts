@@ -4,6 +4,7 @@ import type { RetryRequest } from './input';
 import { Outcome, type ServerResult } from './outcomes';
 import { finish } from './record';
 import { ledgerKey } from './stall-episode';
+import { errorFacts } from './errors';
 
 /**
  * Handles MGN's NOT_STALLED event: closes the server's open stall episode, so a later stall
@@ -54,8 +55,7 @@ export async function recoverServers(
           break;
       }
     } catch (error) {
-      const code = error instanceof Error ? error.name : 'UnknownError';
-      const message = error instanceof Error ? error.message : String(error);
+      const { code, message } = errorFacts(error);
       results.push(finish({ ...known, outcome: Outcome.FAILED, reason: `${code}: ${message}`, errorCode: code }));
     }
   }

@@ -10,6 +10,8 @@ import { logger } from './powertools';
 import { finish, type DecisionRecord } from './record';
 import { publishNotification } from './sns-api';
 import { ledgerKey, type LedgerEntry } from './stall-episode';
+import { errorFacts } from './errors';
+import { runBounded, TIME_RESERVE_MS } from './run-bounded';
 
 /** A server as MGN reported it, with what the log and an escalation need. */
 interface ServerFacts extends ServerSnapshot {
@@ -19,6 +21,12 @@ interface ServerFacts extends ServerSnapshot {
 }
 
 type Known = Omit<DecisionRecord, 'outcome'>;
+
+/** What every decision of one invocation shares. */
+export interface DecisionBase extends Pick<DecisionRecord, 'trigger' | 'accountID' | 'dryRun'> {
+  /** When the stall was reported, for an event: a new stall episode counts from there. */
+  readonly stalledSince?: number;
+}
 
 /**
  * Runs every server of a retry request through the decision path: read it fresh from MGN, apply
@@ -31,10 +39,11 @@ export async function retryServers(
   config: HandlerConfig,
   dryRun: boolean,
   now: () => number,
+  timeLeft: () => number,
 ): Promise<ServerResult[]> {
   // The account ID goes to MGN only for another account's servers (global view), never for our own.
   const mgnAccountID = request.accountID === config.homeAccountID ? undefined : request.accountID;
-  const base = { trigger: request.trigger, accountID: request.accountID, dryRun };
+  const base = { trigger: request.trigger, accountID: request.accountID, dryRun, stalledSince: request.eventTime };
 
   let servers: Map<string, SourceServer>;
   try {
@@ -47,13 +56,17 @@ export async function retryServers(
     );
   }
 
-  const results: ServerResult[] = [];
-  // One server at a time: a manual batch is at most 100 servers, and a paced series of
-  // writes keeps MGN's API throttling away.
-  for (const sourceServerID of request.sourceServerIDs) {
-    results.push(await decideServer(sourceServerID, servers.get(sourceServerID), base, mgnAccountID, config, now));
-  }
-  return results;
+  // One server at a time: a manual batch is at most 100 servers, and a paced series of writes
+  // keeps MGN's API throttling away. Servers left when time runs short fail the invocation, so
+  // they are retried rather than lost.
+  const { results, notStarted } = await runBounded(
+    request.sourceServerIDs,
+    1,
+    () => timeLeft() > TIME_RESERVE_MS,
+    (sourceServerID) => decideServer(sourceServerID, servers.get(sourceServerID), base, mgnAccountID, config, now),
+  );
+  const reason = 'not reached before the function timeout; the invocation fails so it is tried again';
+  return [...results, ...notStarted.map((sourceServerID) => finish({ ...base, sourceServerID, outcome: Outcome.FAILED, reason }))];
 }
 
 /**
@@ -63,7 +76,7 @@ export async function retryServers(
 export async function decideServer(
   sourceServerID: string,
   server: SourceServer | undefined,
-  base: Pick<DecisionRecord, 'trigger' | 'accountID' | 'dryRun'>,
+  { stalledSince, ...base }: DecisionBase,
   mgnAccountID: string | undefined,
   config: HandlerConfig,
   now: () => number,
@@ -79,11 +92,10 @@ export async function decideServer(
     lifeCycleState: facts.lifeCycleState,
   };
   try {
-    return await retryOne(facts, known, mgnAccountID, config, now);
+    return await retryOne(facts, known, mgnAccountID, config, now, stalledSince);
   } catch (error) {
     // The ledger or the notification could not be reached: fail this server, keep going.
-    const code = error instanceof Error ? error.name : 'UnknownError';
-    const message = error instanceof Error ? error.message : String(error);
+    const { code, message } = errorFacts(error);
     return finish({ ...known, outcome: Outcome.FAILED, reason: `${code}: ${message}`, errorCode: code });
   }
 }
@@ -94,13 +106,14 @@ async function retryOne(
   mgnAccountID: string | undefined,
   config: HandlerConfig,
   now: () => number,
+  stalledSince: number | undefined,
 ): Promise<ServerResult> {
   const check = checkServer(server, config);
   if (check.action === 'SKIP') return finish({ ...known, outcome: check.outcome, reason: check.reason });
 
   const key = ledgerKey(known.accountID, server.sourceServerID);
   if (known.dryRun) {
-    const plan = await previewAttempt(config.ledgerTableName, key, config, now());
+    const plan = await previewAttempt(config.ledgerTableName, key, config, now(), stalledSince);
     switch (plan.kind) {
       case 'CLAIM':
         return finish({
@@ -122,7 +135,7 @@ async function retryOne(
     }
   }
 
-  const claim = await claimAttempt(config.ledgerTableName, key, config, now());
+  const claim = await claimAttempt(config.ledgerTableName, key, config, now(), stalledSince);
   switch (claim.kind) {
     case 'COOLDOWN':
       return finish({ ...known, ...cooldown(claim.attempts, claim.lastAttemptAt, claim.retryAfter) });
@@ -175,14 +188,14 @@ async function escalate(
   config: HandlerConfig,
   now: () => number,
 ): Promise<ServerResult> {
-  const { subject, message } = formatEscalation({
-    ...server,
-    accountID: known.accountID,
-    region: config.region,
-    entry: claimed,
-    maxAttempts: config.maxAttempts,
-  });
   try {
+    const { subject, message } = formatEscalation({
+      ...server,
+      accountID: known.accountID,
+      region: config.region,
+      entry: claimed,
+      maxAttempts: config.maxAttempts,
+    });
     await publishNotification(config.notificationTopicArn, subject, message);
   } catch (error) {
     // Give the escalation back so the platform's retry of this invocation sends it.

@@ -1,4 +1,11 @@
 /**
+ * Time kept in reserve at the end of an invocation: no new page or server is started with less
+ * left, so the decisions under way finish (each at most a few SDK calls with 10 s timeouts) and the
+ * result is returned before Lambda's timeout.
+ */
+export const TIME_RESERVE_MS = 30_000;
+
+/**
  * Runs `work` over `items` with at most `limit` running at once, starting no new item once
  * `mayStart()` says no. Returns the results of the items that ran, in input order, and the
  * items that were never started.

@@ -16,6 +16,8 @@ export interface LedgerEntry {
   readonly escalatedAt?: number;
   /** When the episode ended with NOT_STALLED; a recovered entry starts a new episode on the next stall. */
   readonly recoveredAt?: number;
+  /** When a decision last saw the server stalled (epoch milliseconds). */
+  readonly lastSeenStalledAt?: number;
   /** DynamoDB TTL (epoch seconds): a quiet entry disappears on its own. */
   readonly expiresAt: number;
 }
@@ -29,48 +31,99 @@ export interface AttemptPolicy {
 /** How long an entry is kept after its last write. */
 export const LEDGER_RETENTION_DAYS = 30;
 
+/**
+ * A stall episode ends when the server has been neither seen stalled nor reported recovered for
+ * this long: only then does a new stall get a fresh budget. It covers a lost NOT_STALLED event
+ * (MGN events are best effort) and a NOT_STALLED that only meant a retry was initiating. A stall
+ * that goes on is seen at every sweep (hourly by default), which keeps its episode open.
+ */
+export const EPISODE_GAP_MS = 6 * 60 * 60_000;
+
+/** How often a skipped decision refreshes `lastSeenStalledAt`: at most one extra write per server per period. */
+export const SEEN_REFRESH_MS = 15 * 60_000;
+
 export type AttemptPlan =
   /** A retry is allowed: write `next` (the claim), then call MGN. */
   | { readonly kind: 'CLAIM'; readonly next: LedgerEntry; readonly attempt: number }
-  /** The last retry is too recent. */
-  | { readonly kind: 'COOLDOWN'; readonly attempts: number; readonly lastAttemptAt: number; readonly retryAfter: number }
-  /** The episode's budget is spent; `next` is set when the escalation is still to be claimed. */
-  | { readonly kind: 'BUDGET_EXHAUSTED'; readonly entry: LedgerEntry; readonly next?: LedgerEntry };
+  /** The last retry is too recent. `touch` records that the server is still stalled. */
+  | {
+      readonly kind: 'COOLDOWN';
+      readonly attempts: number;
+      readonly lastAttemptAt: number;
+      readonly retryAfter: number;
+      readonly touch?: LedgerEntry;
+    }
+  /**
+   * The episode's budget is spent. `next` is set when the escalation is still to be claimed;
+   * otherwise `touch` may record that the server is still stalled.
+   */
+  | { readonly kind: 'BUDGET_EXHAUSTED'; readonly entry: LedgerEntry; readonly next?: LedgerEntry; readonly touch?: LedgerEntry };
 
-/** Plans a retry of a stalled server from its ledger entry (absent: never seen). Pure. */
+/**
+ * Plans a retry of a stalled server from its ledger entry (absent: never seen). `stalledSince` is
+ * when the stall was reported (the event's time), so a new episode's duration counts from there.
+ * Pure.
+ */
 export function planAttempt(
   key: string,
-  entry: LedgerEntry | undefined,
+  stored: LedgerEntry | undefined,
   policy: AttemptPolicy,
   now: number,
+  stalledSince: number = now,
 ): AttemptPlan {
-  if (entry === undefined || entry.recoveredAt !== undefined) {
-    // No open episode: this stall starts one, with a fresh budget.
+  const entry = stored === undefined ? undefined : continuingEpisode(stored, now);
+  if (entry === undefined) {
+    // No episode to continue: this stall starts one, with a fresh budget.
     const next: LedgerEntry = {
       key,
-      version: (entry?.version ?? 0) + 1,
-      episodeStartedAt: now,
+      version: (stored?.version ?? 0) + 1,
+      episodeStartedAt: Math.min(stalledSince, now),
       attemptTimes: [now],
+      lastSeenStalledAt: now,
       expiresAt: expiry(now),
     };
     return { kind: 'CLAIM', next, attempt: 1 };
   }
   const attempts = entry.attemptTimes.length;
-  if (attempts >= policy.maxAttempts) {
-    return entry.escalatedAt === undefined
-      ? { kind: 'BUDGET_EXHAUSTED', entry, next: successor(entry, now, { escalatedAt: now }) }
-      : { kind: 'BUDGET_EXHAUSTED', entry };
+  const touch = now - lastSeenStalled(entry) >= SEEN_REFRESH_MS ? successor(entry, now, { lastSeenStalledAt: now }) : undefined;
+  if (attempts >= policy.maxAttempts && entry.escalatedAt !== undefined) {
+    return { kind: 'BUDGET_EXHAUSTED', entry, ...(touch ? { touch } : {}) };
   }
   const lastAttemptAt = entry.attemptTimes[attempts - 1];
   const cooldownMs = policy.cooldownMinutes * 60_000;
   if (lastAttemptAt !== undefined && now - lastAttemptAt < cooldownMs) {
-    return { kind: 'COOLDOWN', attempts, lastAttemptAt, retryAfter: lastAttemptAt + cooldownMs };
+    // Also after the last allowed retry: it gets its cooldown to work before anyone is told it failed.
+    return { kind: 'COOLDOWN', attempts, lastAttemptAt, retryAfter: lastAttemptAt + cooldownMs, ...(touch ? { touch } : {}) };
+  }
+  if (attempts >= policy.maxAttempts) {
+    return { kind: 'BUDGET_EXHAUSTED', entry, next: successor(entry, now, { escalatedAt: now, lastSeenStalledAt: now }) };
   }
   return {
     kind: 'CLAIM',
-    next: successor(entry, now, { attemptTimes: [...entry.attemptTimes, now] }),
+    next: successor(entry, now, { attemptTimes: [...entry.attemptTimes, now], lastSeenStalledAt: now }),
     attempt: attempts + 1,
   };
+}
+
+/**
+ * The episode a new stall belongs to, or undefined for a new one. A stall continues the episode
+ * when the server was seen stalled within EPISODE_GAP_MS, even if MGN reported NOT_STALLED in
+ * between: a retry itself ends the stall for a while (the server goes INITIATING), and a stall
+ * that comes back within hours is the same trouble, with the same budget, not a new one.
+ */
+function continuingEpisode(entry: LedgerEntry, now: number): LedgerEntry | undefined {
+  const lastSeen = lastSeenStalled(entry);
+  const since = Math.max(lastSeen, entry.recoveredAt ?? 0);
+  if (now - since > EPISODE_GAP_MS) return undefined;
+  if (entry.recoveredAt === undefined) return entry;
+  const reopened: LedgerEntry = { ...entry };
+  delete (reopened as { recoveredAt?: number }).recoveredAt;
+  return reopened;
+}
+
+/** When the server was last seen stalled; entries written before that was recorded use their latest time. */
+function lastSeenStalled(entry: LedgerEntry): number {
+  return entry.lastSeenStalledAt ?? Math.max(entry.episodeStartedAt, ...entry.attemptTimes, entry.escalatedAt ?? 0);
 }
 
 /** Gives back a claimed attempt whose retry did not happen, so a later try can use it. Pure. */

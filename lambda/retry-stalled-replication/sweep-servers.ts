@@ -2,24 +2,22 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SourceServer } from '@aws-sdk/client-mgn';
 import type { HandlerConfig } from './config';
 import type { RetryRequest } from './input';
-import { classifyMgnError, describeActiveSourceServers } from './mgn-api';
+import { errorFacts } from './errors';
+import { readSweepBacklog, writeSweepBacklog } from './ledger-api';
+import { describeActiveSourceServers } from './mgn-api';
 import type { ServerResult, SweepSummary } from './outcomes';
 import { logger, metrics } from './powertools';
 import { MetricName } from './record';
 import { decideServer } from './retry-servers';
-import { runBounded } from './run-bounded';
+import { runBounded, TIME_RESERVE_MS } from './run-bounded';
 
-/**
- * Time kept in reserve at the end of a sweep: no new page or server is started with less left,
- * so the servers under way finish (each at most a few SDK retries) and the result is returned.
- */
-export const SWEEP_RESERVE_MS = 30_000;
 const NOT_REACHED_LISTED = 100;
 
 /**
  * Finds the account's stalled servers when no event said so (MGN events are best effort): pages
  * through every non-archived source server, picks the STALLED ones, and sends each through the
- * same guarded decision path as an event, a few at a time.
+ * same guarded decision path as an event, a few at a time. Servers a sweep had no time for are
+ * kept in the ledger table and taken first by the next sweep.
  */
 export async function sweepServers(
   request: RetryRequest,
@@ -29,11 +27,13 @@ export async function sweepServers(
   timeLeft: () => number,
 ): Promise<{ results: ServerResult[]; sweep: SweepSummary }> {
   const base = { trigger: request.trigger, accountID: request.accountID, dryRun };
-  const hasTime = (): boolean => timeLeft() > SWEEP_RESERVE_MS;
+  const hasTime = (): boolean => timeLeft() > TIME_RESERVE_MS;
+  const backlog = new Set(await readSweepBacklog(config.ledgerTableName, request.accountID));
   const stalled: SourceServer[] = [];
   let serversScanned = 0;
   let pagesRead = 0;
   let scanComplete = true;
+  let scanError: Error | undefined;
   try {
     for await (const page of describeActiveSourceServers()) {
       pagesRead += 1;
@@ -45,17 +45,25 @@ export async function sweepServers(
       }
     }
   } catch (error) {
-    const failure = classifyMgnError(error);
-    // The sweep could not read MGN: fail the invocation so the failure is visible and retried.
-    logger.error('sweep could not read source servers', { mgnErrorCode: failure.code, pagesRead });
-    throw error;
+    // Decide what was found before the failure, then fail the invocation so it is retried.
+    scanComplete = false;
+    scanError = error instanceof Error ? error : new Error(String(error));
+    logger.error('sweep could not read every page of source servers', { mgnErrorCode: errorFacts(error).code, pagesRead });
   }
   metrics.addMetric(MetricName.STALLED_SERVERS_FOUND, MetricUnit.Count, stalled.length);
 
-  const { results, notStarted } = await runBounded(stalled, config.sweepConcurrency, hasTime, (server) =>
+  // Last sweep's unreached servers first, so that every stalled server is reached in turn.
+  const ordered = [
+    ...stalled.filter((server) => backlog.has(server.sourceServerID ?? '')),
+    ...stalled.filter((server) => !backlog.has(server.sourceServerID ?? '')),
+  ];
+  const { results, notStarted } = await runBounded(ordered, config.sweepConcurrency, hasTime, (server) =>
     decideServer(server.sourceServerID ?? '', server, base, undefined, config, now),
   );
   const notReached = notStarted.map((server) => server.sourceServerID ?? '');
+  if (!dryRun && (notReached.length > 0 || backlog.size > 0)) {
+    await writeSweepBacklog(config.ledgerTableName, request.accountID, notReached, now());
+  }
   const sweep: SweepSummary = {
     serversScanned,
     pagesRead,
@@ -64,8 +72,9 @@ export async function sweepServers(
     notReached: notReached.slice(0, NOT_REACHED_LISTED),
     notReachedCount: notReached.length,
   };
-  if (!scanComplete || notReached.length > 0) {
-    logger.warn('sweep stopped before the function timeout; the next sweep continues', { ...sweep });
+  if (notReached.length > 0 || (!scanComplete && scanError === undefined)) {
+    logger.warn('sweep stopped before the function timeout; the next sweep starts with the servers it did not reach', { ...sweep });
   }
+  if (scanError !== undefined) throw scanError;
   return { results, sweep };
 }

@@ -6,6 +6,7 @@ import {
   ResourceNotFoundException,
   RetryDataReplicationCommand,
   ThrottlingException,
+  UninitializedAccountException,
   ValidationException,
   type SourceServer,
 } from '@aws-sdk/client-mgn';
@@ -28,6 +29,7 @@ const context = {
   awsRequestId: 'request-1',
   invokedFunctionArn: `arn:aws:lambda:us-east-1:${TEST_ACCOUNT}:function:mgn-stall-retry-test`,
   memoryLimitInMB: '256',
+  getRemainingTimeInMillis: () => 300_000,
 } as Context;
 
 interface ServerOptions {
@@ -66,6 +68,7 @@ const mgnError = {
   notFound: () => new ResourceNotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }),
   validation: () => new ValidationException({ message: 'not stalled', $metadata: { httpStatusCode: 400 } }),
   conflict: () => new ConflictException({ message: 'conflict', $metadata: { httpStatusCode: 409 } }),
+  uninitialized: () => new UninitializedAccountException({ message: 'MGN is not initialized in this account and Region', $metadata: { httpStatusCode: 400 } }),
 };
 
 let dynamodb: LocalDynamoDB;
@@ -170,6 +173,7 @@ describe('when RetryDataReplication fails after a passing precheck', () => {
   it.each([
     ['ThrottlingException', mgnError.throttling],
     ['InternalServerException', mgnError.internal],
+    ['UninitializedAccountException', mgnError.uninitialized],
   ])('%s marks the server FAILED, counts RetryFailed and throws so Lambda retries', async (code, error) => {
     mgnKnows(server(SERVER_A));
     mgn.on(RetryDataReplicationCommand).rejects(error());
@@ -219,6 +223,21 @@ describe('manual invocations', () => {
       sourceServerID: SERVER_A,
       accountID: OTHER_ACCOUNT,
     });
+  });
+
+  it('fail the servers of a batch left when time runs short, so the invocation is tried again', async () => {
+    mgnKnows(server(SERVER_A), server(SERVER_B), server(SERVER_C));
+    let retries = 0;
+    mgn.on(RetryDataReplicationCommand).callsFake(() => {
+      retries += 1;
+      return {};
+    });
+    const shortOfTime = { ...context, getRemainingTimeInMillis: () => (retries === 0 ? 31_000 : 29_000) };
+    await expect(handler({ sourceServerIDs: [SERVER_A, SERVER_B, SERVER_C] }, shortOfTime)).rejects.toMatchObject({
+      name: 'ReplicationRetryFailedError',
+      failedSourceServerIDs: [SERVER_B, SERVER_C],
+    });
+    expect(mgn).toHaveReceivedCommandTimes(RetryDataReplicationCommand, 1);
   });
 
   it('decide each server of a batch on its own, reading them in one call', async () => {
@@ -343,7 +362,7 @@ describe('a spent retry budget', () => {
 });
 
 describe('NOT_STALLED', () => {
-  it('closes the episode as RECOVERED with its duration, and a new stall gets a fresh budget', async () => {
+  it('closes the episode as RECOVERED with its duration and the retries it took', async () => {
     mgnKnows(server(SERVER_A));
     await seedEpisode(SERVER_A, [45, 10], true);
     const recovered = await handler(stallEvent(SERVER_A, { state: 'NOT_STALLED', time: new Date().toISOString() }), context);
@@ -354,6 +373,25 @@ describe('NOT_STALLED', () => {
     expect(duration).toBeLessThanOrEqual(45 * 60 + 2);
     expect(output.json().find((line) => line['outcome'] === 'RECOVERED')).toMatchObject({ attempts: 2 });
     expect(mgn.calls()).toHaveLength(0);
+  });
+
+  it('does not refill the budget when the server stalls again soon after (the retry\'s own NOT_STALLED)', async () => {
+    mgnKnows(server(SERVER_A));
+    await seedEpisode(SERVER_A, [45, 10], true);
+    await handler(stallEvent(SERVER_A, { state: 'NOT_STALLED', time: new Date().toISOString() }), context);
+    const again = await handler(stallEvent(SERVER_A), context);
+    expect(again.results[0]).toMatchObject({ outcome: 'SKIPPED_COOLDOWN' });
+    expect(mgn).not.toHaveReceivedCommand(RetryDataReplicationCommand);
+  });
+
+  it('gives a fresh budget to a stall after a lasting recovery', async () => {
+    mgnKnows(server(SERVER_A));
+    const longAgo = Date.now() - 8 * 60 * MINUTE;
+    await writeLedgerEntry(process.env['LEDGER_TABLE_NAME'] ?? '', {
+      key: `${TEST_ACCOUNT}#${SERVER_A}`, version: 4, episodeStartedAt: longAgo - 90 * MINUTE,
+      attemptTimes: [longAgo - 90 * MINUTE, longAgo - 60 * MINUTE, longAgo - 30 * MINUTE], escalatedAt: longAgo - MINUTE,
+      recoveredAt: longAgo, expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+    });
     const fresh = await handler(stallEvent(SERVER_A), context);
     expect(fresh.results[0]).toMatchObject({ outcome: 'RETRIED', attempt: 1 });
   });
@@ -445,7 +483,33 @@ describe('the sweep', () => {
     expect(result.results.map((entry) => entry.sourceServerID)).toEqual([0, 1, 2, 3, 4].map(id));
     expect(result.sweep).toMatchObject({ stalledServersFound: 10, notReachedCount: 5, notReached: [5, 6, 7, 8, 9].map(id) });
     expect(mgn).toHaveReceivedCommandTimes(RetryDataReplicationCommand, 5);
-    expect(output.json().find((line) => line['message'] === 'sweep stopped before the function timeout; the next sweep continues')).toBeDefined();
+    expect(output.json().find((line) => line['message'] === 'sweep stopped before the function timeout; the next sweep starts with the servers it did not reach')).toBeDefined();
+  });
+
+  it('starts the next sweep with the servers the last one did not reach', async () => {
+    fleetInPages(10, 100, 1);
+    let decisions = 0;
+    mgn.on(RetryDataReplicationCommand).callsFake(() => {
+      decisions += 1;
+      return {};
+    });
+    const first = await handler({ sweep: true }, sweepContext(() => (decisions === 0 ? 31_000 : 29_000)));
+    expect(first.sweep?.notReached).toEqual([5, 6, 7, 8, 9].map(id));
+    const second = await handler({ sweep: true }, sweepContext(() => 300_000));
+    expect(second.results.map((entry) => [entry.sourceServerID, entry.outcome])).toEqual([
+      ...[5, 6, 7, 8, 9].map((n) => [id(n), 'RETRIED']),
+      ...[0, 1, 2, 3, 4].map((n) => [id(n), 'SKIPPED_COOLDOWN']),
+    ]);
+    expect(second.sweep?.notReachedCount).toBe(0);
+  });
+
+  it('decides the servers found before a page fails to load, then fails the invocation', async () => {
+    const fleet = Array.from({ length: 4 }, (_, n) => server(id(n)));
+    mgn.on(DescribeSourceServersCommand)
+      .resolvesOnce({ items: fleet.slice(0, 2), nextToken: 'page-2' })
+      .rejects(mgnError.internal());
+    await expect(handler({ sweep: true }, sweepContext(() => 300_000))).rejects.toMatchObject({ name: 'InternalServerException' });
+    expect(mgn.commandCalls(RetryDataReplicationCommand).map((call) => call.args[0].input.sourceServerID)).toEqual([id(0), id(1)]);
   });
 
   it('in a dry run, shows what it would retry and retries nothing', async () => {

@@ -25,7 +25,34 @@ function roleStatements(): Statement[] {
   );
 }
 
+/** EventBridge matching for the pattern features the rule uses: exact values, arrays meaning "any of". */
+function matches(pattern: unknown, event: unknown): boolean {
+  if (Array.isArray(pattern)) return [event].flat().some((value) => pattern.includes(value));
+  if (typeof pattern !== 'object' || pattern === null) return false;
+  return Object.entries(pattern).every(([key, inner]) =>
+    typeof event === 'object' && event !== null && key in event && matches(inner, (event as Record<string, unknown>)[key]),
+  );
+}
+
 describe('the stall event rule', () => {
+  const rule = Object.values(template.findResources('AWS::Events::Rule')).find((candidate) => 'EventPattern' in (candidate as { Properties: object }).Properties) as { Properties: { EventPattern: unknown } };
+  const mgnEvent = (detailType: string, detail: object, source = 'aws.mgn'): object => ({
+    source, 'detail-type': detailType, account: '111122223333', region: 'us-east-1', detail,
+    resources: ['arn:aws:mgn:us-east-1:111122223333:source-server/s-12345678901234567'],
+  });
+
+  it.each([
+    ['a STALLED event', mgnEvent('MGN Source Server Data Replication Stalled Change', { state: 'STALLED' }), true],
+    ['a NOT_STALLED event', mgnEvent('MGN Source Server Data Replication Stalled Change', { state: 'NOT_STALLED' }), true],
+    ['a lifecycle event', mgnEvent('MGN Source Server Lifecycle State Change', { state: 'READY_FOR_TEST' }), false],
+    ['a launch result', mgnEvent('MGN Source Server Launch Result', { state: 'TEST_LAUNCH_SUCCEEDED', 'job-id': 'mgnjob-04ca7d0d3fb6afa3e' }), false],
+    ['the documentation\'s starred value', mgnEvent('MGN Source Server Data Replication Stalled Change', { state: '*STALLED*' }), false],
+    ['another service with the same detail-type', mgnEvent('MGN Source Server Data Replication Stalled Change', { state: 'STALLED' }, 'aws.ec2'), false],
+    ['a CloudTrail record of the API call', mgnEvent('AWS API Call via CloudTrail', { eventSource: 'mgn.amazonaws.com', eventName: 'RetryDataReplication' }), false],
+  ])('%s: matched %s', (_name, event, expected) => {
+    expect(matches(rule.Properties.EventPattern, event)).toBe(expected);
+  });
+
   it('matches exactly the MGN replication stalled and recovered events', () => {
     const rules = Object.values(template.findResources('AWS::Events::Rule')) as { Properties: Record<string, unknown> }[];
     expect(rules.filter((rule) => 'EventPattern' in rule.Properties)).toHaveLength(1);
@@ -339,6 +366,16 @@ describe('a central notification topic', () => {
     central.resourceCountIs('AWS::SNS::Topic', 0);
     central.resourceCountIs('AWS::KMS::Key', 0);
     central.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ NOTIFICATION_TOPIC_ARN: centralArn }) } });
+  });
+
+  it('refuses deployment to another Region than the topic\'s', () => {
+    const rules = (central.toJSON() as { Rules?: Record<string, { Assertions: { Assert: unknown }[] }> }).Rules ?? {};
+    expect(Object.values(rules).map((rule) => rule.Assertions[0]?.Assert)).toContainEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    expect(() => new MgnStallRetryStack(app, 'Elsewhere', {
+      env: { account: '111122223333', region: 'eu-west-1' },
+      config: { ...DEFAULT_CONFIG, notificationTopicArn: centralArn },
+    })).toThrow(/notificationTopicArn is in us-east-1, this stack in eu-west-1/);
   });
 
   it('receives escalations and alarms', () => {

@@ -145,6 +145,23 @@ describe('the bundle synthesized with settings', () => {
   });
 });
 
+describe('a stall that flaps: every retry answered by NOT_STALLED, then STALLED again', () => {
+  it('gets exactly maxAttempts retries and one notification, not a fresh budget each time', async () => {
+    const strict = synthesizeBundledFunction({ ...DEFAULT_CONFIG, cooldownMinutes: 0, maxAttempts: 2 });
+    const outcomes: string[] = [];
+    for (let round = 0; round < 4; round += 1) {
+      const { outcomes: [outcome] } = await invokeBundle(strict, [stallEvent(SERVER_A)], local.environment);
+      outcomes.push(outcomeOf(outcome));
+      // MGN reports the retry's initiation as NOT_STALLED; the initiation then stalls again.
+      await invokeBundle(strict, [stallEvent(SERVER_A, { state: 'NOT_STALLED', time: new Date().toISOString() })], local.environment);
+      local.mgn.advance();
+    }
+    expect(outcomes).toEqual(['RETRIED', 'RETRIED', 'SKIPPED_BUDGET_EXHAUSTED', 'SKIPPED_BUDGET_EXHAUSTED']);
+    expect(local.mgn.acceptedRetries()).toEqual([SERVER_A, SERVER_A]);
+    expect(local.sns.published).toHaveLength(1);
+  });
+});
+
 describe('the sweep of the synthesized bundle', () => {
   it('finds 40 stalled servers among 2,500 over 3 pages and retries each exactly once', async () => {
     const fleetMgn = await startLocalAws(generateFleet(2500, 40));

@@ -5,7 +5,7 @@ import {
   releaseEscalationClaim,
   type ClaimResult,
 } from '../../lambda/retry-stalled-replication/attempt-ledger';
-import { LEDGER_RETENTION_DAYS } from '../../lambda/retry-stalled-replication/stall-episode';
+import { EPISODE_GAP_MS, LEDGER_RETENTION_DAYS } from '../../lambda/retry-stalled-replication/stall-episode';
 import { startLocalDynamoDB, type LocalDynamoDB } from '../../tools/local-dynamodb/local-dynamodb';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
@@ -94,7 +94,7 @@ describe('the attempt ledger on dynalite', () => {
     expect(await releaseClaim(table, first.claimed, T0 + 2)).toBe(false);
   });
 
-  it('closes the episode on recovery, and a new stall starts a fresh budget', async () => {
+  it('closes the episode on recovery; a stall soon after continues it, one after a quiet period starts afresh', async () => {
     const policy = { cooldownMinutes: 0, maxAttempts: 2 };
     await claimAttempt(table, key, policy, T0);
     await claimAttempt(table, key, policy, T0 + MINUTE);
@@ -103,9 +103,19 @@ describe('the attempt ledger on dynalite', () => {
       kind: 'CLOSED', attempts: 2, stallSeconds: 600,
     });
     expect(await closeEpisode(table, key, T0 + 11 * MINUTE, T0 + 11 * MINUTE)).toEqual({ kind: 'NO_OPEN_EPISODE' });
-    const fresh = await claimAttempt(table, key, policy, T0 + 20 * MINUTE);
-    expect(fresh).toMatchObject({ kind: 'CLAIMED', attempt: 1, claimed: { episodeStartedAt: T0 + 20 * MINUTE } });
+    // Back within the episode gap: the same trouble, the same spent budget, no second notification.
+    expect(await claimAttempt(table, key, policy, T0 + 20 * MINUTE)).toEqual({ kind: 'BUDGET_EXHAUSTED', entry: expect.objectContaining({ escalatedAt: T0 + 2 * MINUTE }) as object });
+    await closeEpisode(table, key, T0 + 25 * MINUTE, T0 + 25 * MINUTE);
+    const later = T0 + 25 * MINUTE + EPISODE_GAP_MS + 1;
+    const fresh = await claimAttempt(table, key, policy, later);
+    expect(fresh).toMatchObject({ kind: 'CLAIMED', attempt: 1, claimed: { episodeStartedAt: later } });
     expect((await storedItem())?.['escalatedAt']).toBeUndefined();
+  });
+
+  it('records that a skipped server is still stalled, so its episode stays open', async () => {
+    await claimAttempt(table, key, defaults, T0);
+    await claimAttempt(table, key, defaults, T0 + 20 * MINUTE);
+    expect((await storedItem())?.['lastSeenStalledAt']).toEqual({ N: String(T0 + 20 * MINUTE) });
   });
 
   it('sets the TTL attribute to the retention period after the last write', async () => {

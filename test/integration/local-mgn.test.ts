@@ -17,6 +17,7 @@ beforeEach(async () => {
   const fleet = generateFleet(30, 3, 'RECOVERS').map((server, index) => {
     if (index === 1) return { ...server, isArchived: true };
     if (index === 2) return { ...server, lifeCycleState: 'CUTOVER', replicationType: 'SNAPSHOT_SHIPPING' as const };
+    if (index === 3) return { ...server, applicationID: 'app-0123456789abcdef0' };
     return server;
   });
   mgn = new LocalMgnServer(fleet);
@@ -50,6 +51,7 @@ describe('the local MGN endpoint, through the real MgnClient', () => {
     expect(await count({ lifeCycleStates: ['CUTOVER'] })).toBe(1);
     expect(await count({ replicationTypes: ['SNAPSHOT_SHIPPING'] })).toBe(1);
     expect(await count({ sourceServerIDs: [stalledID, 's-0000000000000000a'] })).toBe(2);
+    expect(await count({ applicationIDs: ['app-0123456789abcdef0'] })).toBe(1);
   });
 
   it('returns the SourceServer shape the product reads', async () => {

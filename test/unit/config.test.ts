@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, parseConfig } from '../../lib/config';
 
 function rejection(raw: unknown): string {
@@ -11,6 +13,11 @@ function rejection(raw: unknown): string {
 }
 
 describe('parseConfig', () => {
+  it('reads the block in cdk.json as the documented defaults', () => {
+    const cdkJson = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: { mgnStallRetry: unknown } };
+    expect(parseConfig(cdkJson.context.mgnStallRetry)).toEqual(DEFAULT_CONFIG);
+  });
+
   it('uses the defaults when nothing is configured', () => {
     expect(parseConfig(undefined)).toEqual(DEFAULT_CONFIG);
     expect(DEFAULT_CONFIG).toMatchObject({ cooldownMinutes: 30, maxAttempts: 3, optOutTagKey: 'mgn-stall-retry', dryRun: false, notificationEmails: [] });
@@ -34,6 +41,11 @@ describe('parseConfig', () => {
       environments: [{ account: '111122223333', region: 'eu-west-1' }, { account: '444455556666', region: 'eu-west-1' }],
     };
     expect(parseConfig(all)).toEqual(all);
+  });
+
+  it('accepts a multi-Region KMS key for the central topic', () => {
+    const key = 'arn:aws:kms:us-east-1:999988887777:key/mrk-0123456789abcdef0123456789abcdef';
+    expect(parseConfig({ notificationTopicArn: 'arn:aws:sns:us-east-1:999988887777:central', notificationTopicKeyArn: key }).notificationTopicKeyArn).toBe(key);
   });
 
   it.each(['rate(1 hour)', 'rate(15 minutes)', 'rate(2 days)', 'cron(0 */2 * * ? *)', 'off'])('accepts the sweep schedule %s', (sweepSchedule) => {
@@ -67,6 +79,10 @@ describe('parseConfig', () => {
     ['a topic ARN of another service', { notificationTopicArn: 'arn:aws:sqs:us-east-1:111122223333:queue' }, /mgnStallRetry\.notificationTopicArn must be an SNS topic ARN/],
     ['a key ARN without a topic', { notificationTopicKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' }, /mgnStallRetry\.notificationTopicKeyArn needs notificationTopicArn/],
     ['e-mails with a central topic', { notificationTopicArn: 'arn:aws:sns:us-east-1:111122223333:central', notificationEmails: ['a@example.com'] }, /mgnStallRetry\.notificationEmails cannot be combined with notificationTopicArn/],
+    ['a central topic in another Region than an environment', {
+      notificationTopicArn: 'arn:aws:sns:us-east-1:999988887777:central',
+      environments: [{ account: '111122223333', region: 'us-east-1' }, { account: '111122223333', region: 'eu-west-1' }],
+    }, /mgnStallRetry\.notificationTopicArn is in us-east-1, but environments include eu-west-1/],
     ['environments as an object', { environments: { account: '111122223333', region: 'us-east-1' } }, /mgnStallRetry\.environments must be a list/],
     ['an environment with a short account', { environments: [{ account: '1234', region: 'us-east-1' }] }, /mgnStallRetry\.environments \[0\]\.account must be a 12-digit account ID/],
     ['an environment with a bad Region', { environments: [{ account: '111122223333', region: 'Frankfurt' }] }, /mgnStallRetry\.environments \[0\]\.region must be a Region code/],

@@ -91,6 +91,8 @@ describe('parseRetryRequest rejects, naming the field', () => {
     ['a missing time', { ...stallEvent(SERVER_A), time: undefined }, 'time'],
     ['a time that is not ISO 8601', { ...stallEvent(SERVER_A), time: 'yesterday' }, 'time'],
     ['an impossible date', { ...stallEvent(SERVER_A), time: '2026-13-45T99:00:00Z' }, 'time'],
+    ['a date that rolls over', { ...stallEvent(SERVER_A), time: '2026-02-30T10:00:00Z' }, 'time'],
+    ['hour 24', { ...stallEvent(SERVER_A), time: '2026-11-25T24:00:00Z' }, 'time'],
     ['dryRun as a string', { sourceServerID: SERVER_A, dryRun: 'true' }, 'dryRun'],
     ['sweep as a string', { sweep: 'true' }, 'sweep'],
     ['sweep false', { sweep: false }, 'sweep'],

@@ -16,7 +16,7 @@ import { invokeBundle, synthesizeBundledFunction, type BundledFunction } from '.
 import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalAws, type LocalAws } from '../local-aws/local-aws';
 import { generateFleet } from '../local-mgn/local-mgn-server';
 
-const COLD_RUNS = 15;
+const COLD_RUNS = 21;
 const DECISIONS = 300;
 
 type Row = [measure: string, value: string, note: string];
@@ -50,12 +50,20 @@ async function buildFloor(): Promise<BundledFunction> {
   return { entry: path.join(outdir, 'index.mjs'), exportName: 'handler', environment: {}, resourceVariables: [], timeoutSeconds: 60, memorySize: 256 };
 }
 
-async function medianInit(fn: BundledFunction, local: LocalAws): Promise<number> {
-  const times: number[] = [];
-  // One at a time: parallel processes would compete for the two cores and blur the numbers.
-  for (let run = 0; run < COLD_RUNS; run += 1) times.push((await invokeBundle(fn, [], local.environment)).initMs);
-  return percentile(times, 50);
+/**
+ * Import times of two bundles in fresh processes, alternating one and the other so that both see
+ * the same machine conditions; one process at a time, so they do not compete for the cores.
+ */
+async function coldInits(first: BundledFunction, second: BundledFunction, local: LocalAws): Promise<[number[], number[]]> {
+  const times: [number[], number[]] = [[], []];
+  for (let run = 0; run < COLD_RUNS; run += 1) {
+    times[0].push((await invokeBundle(first, [], local.environment)).initMs);
+    times[1].push((await invokeBundle(second, [], local.environment)).initMs);
+  }
+  return times;
 }
+
+const spread = (values: readonly number[]): string => `p25 ${ms(percentile(values, 25))}, p75 ${ms(percentile(values, 75))}`;
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -67,11 +75,12 @@ async function main(): Promise<void> {
   const floor = await buildFloor();
   const idle = await startLocalAws([]);
   try {
-    const fnInit = await medianInit(fn, idle);
-    const floorInit = await medianInit(floor, idle);
-    rows.push(['cold init (import), median', ms(fnInit), `${COLD_RUNS} fresh Node.js processes`]);
-    rows.push(['cold init of the floor bundle', ms(floorInit), `${readFileSync(floor.entry).length} B: @aws-sdk/client-mgn + RetryDataReplicationCommand only`]);
-    rows.push(['cold init ratio', `${(fnInit / floorInit).toFixed(2)}x`, 'target: at most 1.5x']);
+    const [fnTimes, floorTimes] = await coldInits(fn, floor, idle);
+    const fnInit = percentile(fnTimes, 50);
+    const floorInit = percentile(floorTimes, 50);
+    rows.push(['cold init (import), median', ms(fnInit), `${spread(fnTimes)}; ${COLD_RUNS} fresh Node.js processes, alternating with the floor`]);
+    rows.push(['cold init of the floor bundle', ms(floorInit), `${spread(floorTimes)}; ${readFileSync(floor.entry).length} B: @aws-sdk/client-mgn + RetryDataReplicationCommand only`]);
+    rows.push(['cold init ratio (medians)', `${(fnInit / floorInit).toFixed(2)}x`, 'target: at most 1.5x']);
   } finally {
     await idle.stop();
   }
