@@ -50,6 +50,8 @@ export interface MgnStallRetryConfig {
   readonly ledgerRemovalPolicy: 'retain' | 'destroy';
   /** One stack per account and Region; empty for one stack in the CLI's account and Region. */
   readonly environments: readonly DeploymentEnvironment[];
+  /** Accept servers of other accounts (MGN global view): widens RetryDataReplication to every account. */
+  readonly globalView: boolean;
 }
 
 export const DEFAULT_CONFIG: MgnStallRetryConfig = {
@@ -65,6 +67,7 @@ export const DEFAULT_CONFIG: MgnStallRetryConfig = {
   logRetentionDays: 90,
   ledgerRemovalPolicy: 'retain',
   environments: [],
+  globalView: false,
 };
 
 /** A setting that cannot be used; the message names the key and says what it must be. */
@@ -134,6 +137,7 @@ const RULES: Record<keyof MgnStallRetryConfig, Rule> = {
     (LOG_RETENTION_DAYS as readonly unknown[]).includes(value) ? undefined : `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
   ledgerRemovalPolicy: (value) => (value === 'retain' || value === 'destroy' ? undefined : 'must be "retain" or "destroy"'),
   environments: checkEnvironments,
+  globalView: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
 };
 const KNOWN_KEYS = Object.keys(RULES);
 

@@ -123,7 +123,7 @@ export class StalledReplicationRetry extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'mgn-stall-retry: read MGN source servers and retry their stalled data replication',
     });
-    this.grantFunctionPermissions(stack, notifications.keyArn);
+    this.grantFunctionPermissions(stack, notifications.keyArn, config.globalView);
 
     this.function = new NodejsFunction(this, 'Function', {
       description: 'mgn-stall-retry: retries stalled MGN data replication',
@@ -156,6 +156,7 @@ export class StalledReplicationRetry extends Construct {
         MAX_ATTEMPTS: String(config.maxAttempts),
         DRY_RUN: String(config.dryRun),
         SWEEP_CONCURRENCY: String(config.sweepConcurrency),
+        GLOBAL_VIEW: String(config.globalView),
         LEDGER_TABLE_NAME: this.ledgerTable.tableName,
         NOTIFICATION_TOPIC_ARN: this.notificationTopic.topicArn,
       },
@@ -272,7 +273,7 @@ export class StalledReplicationRetry extends Construct {
     return { topic, key, keyArn: key.keyArn };
   }
 
-  private grantFunctionPermissions(stack: Stack, notificationKeyArn: string | undefined): void {
+  private grantFunctionPermissions(stack: Stack, notificationKeyArn: string | undefined, globalView: boolean): void {
     // A role of our own instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
     this.logGroup.grantWrite(this.role);
     this.role.addToPolicy(
@@ -287,7 +288,9 @@ export class StalledReplicationRetry extends Construct {
       new iam.PolicyStatement({
         sid: 'RetryDataReplication',
         actions: ['mgn:RetryDataReplication'],
-        resources: [stack.formatArn({ service: 'mgn', resource: 'source-server', resourceName: '*' })],
+        // This account's source servers; with global view, those of every account in the Region,
+        // since IAM's evaluation of a global-view call is not documented (README, IAM).
+        resources: [stack.formatArn({ service: 'mgn', resource: 'source-server', resourceName: '*', ...(globalView ? { account: '*' } : {}) })],
       }),
     );
     Validations.of(this.role).acknowledge({
@@ -298,11 +301,12 @@ export class StalledReplicationRetry extends Construct {
     // cdk-nag names the finding by the ARN as synthesized: pseudo parameters in an
     // environment-agnostic stack, literal values in a stack with an account and Region.
     const shown = (value: string, pseudo: string): string => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
-    const sourceServers = `arn:${shown(stack.partition, 'Partition')}:mgn:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:source-server/*`;
+    const account = globalView ? '*' : shown(stack.account, 'AccountId');
+    const sourceServers = `arn:${shown(stack.partition, 'Partition')}:mgn:${shown(stack.region, 'Region')}:${account}:source-server/*`;
     Validations.of(this.role).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${sourceServers}]`,
       reason:
-        'mgn:RetryDataReplication is limited to source servers of this account and Region; servers join during migration waves, so their IDs are unknown at deploy time. Owners opt a server out with its tag.',
+        'mgn:RetryDataReplication is limited to source servers of this Region (and of this account unless globalView is set); servers join during migration waves, so their IDs are unknown at deploy time. Owners opt a server out with its tag.',
     });
     // Read the entry, then write it conditionally: the two calls of the ledger, nothing more.
     this.ledgerTable.grant(this.role, 'dynamodb:GetItem', 'dynamodb:PutItem');

@@ -21,6 +21,8 @@ export interface HandlerConfig {
   readonly notificationTopicArn: string;
   /** How many servers a sweep decides at the same time. */
   readonly sweepConcurrency: number;
+  /** Whether requests for other accounts' servers are accepted (MGN global view). */
+  readonly globalView: boolean;
 }
 
 /** Reads and checks the environment; a missing or malformed value stops the cold start. */
@@ -43,6 +45,7 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     ledgerTableName: required(env, 'LEDGER_TABLE_NAME'),
     notificationTopicArn: required(env, 'NOTIFICATION_TOPIC_ARN'),
     sweepConcurrency: integer(env, 'SWEEP_CONCURRENCY', 1),
+    globalView: boolean(env, 'GLOBAL_VIEW'),
   };
 }
 

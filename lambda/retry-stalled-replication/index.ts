@@ -10,7 +10,7 @@ import { recoverServers } from './recover-servers';
 import { retryServers } from './retry-servers';
 import { sweepServers } from './sweep-servers';
 
-const home = { accountID: config.homeAccountID, region: config.region };
+const home = { accountID: config.homeAccountID, region: config.region, globalView: config.globalView };
 
 /**
  * Entry point for MGN stall events and manual invocations. Validates the payload before any AWS

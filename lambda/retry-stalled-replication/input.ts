@@ -55,6 +55,8 @@ export interface RetryRequest {
 export interface HomeEnvironment {
   readonly accountID: string;
   readonly region: string;
+  /** Whether this deployment may act on other accounts' servers (MGN global view). */
+  readonly globalView: boolean;
 }
 
 /**
@@ -116,6 +118,7 @@ function parseStallEvent(body: Record<string, unknown>, home: HomeEnvironment): 
       `must be in the event's account ${account} and Region ${region}, got account ${arnAccount} and Region ${arnRegion}`,
     );
   }
+  requireReachableAccount(account, 'account', home);
   const time = requireMatch(body['time'], 'time', ISO_TIME, 'an ISO 8601 UTC time such as 2026-11-25T20:12:19Z');
   const eventTime = Date.parse(time);
   // Date.parse rolls 2026-02-30 over to March: a real date reads back the same.
@@ -168,9 +171,21 @@ function parseManualRequest(body: Record<string, unknown>, home: HomeEnvironment
     ? [requireSourceServerID(body['sourceServerID'], 'sourceServerID')]
     : requireSourceServerIDList(body['sourceServerIDs']);
   const accountID = Object.hasOwn(body, 'accountID')
-    ? requireMatch(body['accountID'], 'accountID', ACCOUNT_ID, 'a 12-digit AWS account ID')
+    ? requireReachableAccount(requireMatch(body['accountID'], 'accountID', ACCOUNT_ID, 'a 12-digit AWS account ID'), 'accountID', home)
     : home.accountID;
   return { trigger: 'manual', action: 'RETRY', sourceServerIDs, accountID, dryRun };
+}
+
+/** Another account's servers can be retried only through MGN global view, when the deployment allows it. */
+function requireReachableAccount(accountID: string, field: string, home: HomeEnvironment): string {
+  if (accountID !== home.accountID && !home.globalView) {
+    throw new InvalidInputError(
+      field,
+      `is ${accountID}, another account than this function's ${home.accountID}: deploy the stack in that account, ` +
+        'or set globalView (MGN global view, from the Organizations management or delegated administrator account)',
+    );
+  }
+  return accountID;
 }
 
 function requireSourceServerIDList(value: unknown): string[] {

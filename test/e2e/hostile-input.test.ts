@@ -18,7 +18,7 @@ describe('the hostile-input corpus', () => {
   it.each(corpus.map(([name, input, field]) => [`${name} (${field})`, input, field] as const))('rejects %s', (_name, input, field) => {
     let thrown: unknown;
     try {
-      parseRetryRequest(input, { accountID: TEST_ACCOUNT, region: TEST_REGION });
+      parseRetryRequest(input, { accountID: TEST_ACCOUNT, region: TEST_REGION, globalView: false });
     } catch (error) {
       thrown = error;
     }

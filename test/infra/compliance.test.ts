@@ -33,6 +33,7 @@ describe('AWS Solutions checks (cdk-nag) at synth', () => {
   it.each<[string, MgnStallRetryConfig]>([
     ['the default stack', DEFAULT_CONFIG],
     ['stacks for two accounts', { ...DEFAULT_CONFIG, environments: [{ account: '111122223333', region: 'eu-west-1' }, { account: '444455556666', region: 'us-east-1' }] }],
+    ['a global-view stack', { ...DEFAULT_CONFIG, globalView: true }],
     ['a stack with a central topic, no sweep, no reserved concurrency', {
       ...DEFAULT_CONFIG,
       notificationTopicArn: 'arn:aws:sns:us-east-1:999988887777:migration-alerts',

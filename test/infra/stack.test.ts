@@ -128,6 +128,7 @@ describe('the function', () => {
           LEDGER_TABLE_NAME: { Ref: Match.stringLikeRegexp('AttemptLedger') },
           NOTIFICATION_TOPIC_ARN: { Ref: Match.stringLikeRegexp('NotificationTopic') },
           SWEEP_CONCURRENCY: '5',
+          GLOBAL_VIEW: 'false',
         },
       },
     });
@@ -178,6 +179,21 @@ describe('IAM', () => {
     expect(resourcesOf('sns:Publish')).toEqual([{ Ref: expect.stringMatching(/NotificationTopic/) as string }]);
     expect(resourcesOf('kms:GenerateDataKey')).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/NotificationKey/) as string, 'Arn'] }]);
     expect(resourcesOf('sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/FailedInvocationQueue/) as string, 'Arn'] }]);
+  });
+
+  it('widens RetryDataReplication to every account of the Region only with globalView', () => {
+    const global = synthesizeWith('Global', { globalView: true });
+    global.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'mgn:RetryDataReplication',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':mgn:', { Ref: 'AWS::Region' }, ':*:source-server/*']] },
+          }),
+        ]),
+      },
+    });
+    global.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ GLOBAL_VIEW: 'true' }) } });
   });
 
   it('attaches no managed policies to the function role', () => {

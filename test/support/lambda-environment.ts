@@ -16,6 +16,7 @@ Object.assign(process.env, {
   MAX_ATTEMPTS: '3',
   DRY_RUN: 'false',
   SWEEP_CONCURRENCY: '5',
+  GLOBAL_VIEW: 'true',
   LEDGER_TABLE_NAME: 'mgn-stall-retry-ledger',
   NOTIFICATION_TOPIC_ARN: `arn:aws:sns:${TEST_REGION}:${TEST_ACCOUNT}:mgn-stall-retry-test`,
   POWERTOOLS_SERVICE_NAME: 'mgn-stall-retry',

@@ -39,6 +39,7 @@ describe('parseConfig', () => {
       notificationTopicKeyArn: 'arn:aws:kms:eu-west-1:999988887777:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
       logRetentionDays: 365, ledgerRemovalPolicy: 'destroy',
       environments: [{ account: '111122223333', region: 'eu-west-1' }, { account: '444455556666', region: 'eu-west-1' }],
+      globalView: true,
     };
     expect(parseConfig(all)).toEqual(all);
   });
@@ -74,6 +75,7 @@ describe('parseConfig', () => {
     ['a zero rate', { sweepSchedule: 'rate(0 minutes)' }, /mgnStallRetry\.sweepSchedule must have a rate of at least 1/],
     ['a cron with too few fields', { sweepSchedule: 'cron(0 * * *)' }, /mgnStallRetry\.sweepSchedule/],
     ['zero sweep concurrency', { sweepConcurrency: 0 }, /mgnStallRetry\.sweepConcurrency must be a whole number from 1 to 50/],
+    ['globalView as a string', { globalView: 'yes' }, /mgnStallRetry\.globalView must be true or false/],
     ['reserved concurrency 0', { reservedConcurrency: 0 }, /mgnStallRetry\.reservedConcurrency must be a whole number from 1 to 1000, or "off"/],
     ['reserved concurrency "none"', { reservedConcurrency: 'none' }, /mgnStallRetry\.reservedConcurrency/],
     ['a topic ARN of another service', { notificationTopicArn: 'arn:aws:sqs:us-east-1:111122223333:queue' }, /mgnStallRetry\.notificationTopicArn must be an SNS topic ARN/],

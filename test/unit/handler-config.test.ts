@@ -12,6 +12,7 @@ const complete = {
   LEDGER_TABLE_NAME: 'ledger',
   NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:topic',
   SWEEP_CONCURRENCY: '4',
+  GLOBAL_VIEW: 'false',
 };
 
 describe('readHandlerConfig', () => {
@@ -27,6 +28,7 @@ describe('readHandlerConfig', () => {
       ledgerTableName: 'ledger',
       notificationTopicArn: 'arn:aws:sns:eu-west-1:111122223333:topic',
       sweepConcurrency: 4,
+      globalView: false,
     });
   });
 

@@ -5,7 +5,7 @@ import { parseRetryRequest } from '../../lambda/retry-stalled-replication/input'
 import { OTHER_ACCOUNT, SERVER_A, SERVER_B, stallEvent } from '../support/payloads';
 import { TEST_ACCOUNT, TEST_REGION } from '../support/lambda-environment';
 
-const home = { accountID: TEST_ACCOUNT, region: TEST_REGION };
+const home = { accountID: TEST_ACCOUNT, region: TEST_REGION, globalView: true };
 
 function rejection(payload: unknown): InvalidInputError {
   try {
@@ -130,6 +130,23 @@ describe('parseRetryRequest rejects, naming the field', () => {
     expect(error.message).toContain(field);
   });
 
+  it.each<[string, unknown, string]>([
+    ['a manual accountID of another account', { sourceServerID: SERVER_A, accountID: OTHER_ACCOUNT }, 'accountID'],
+    ['an event from another account', stallEvent(SERVER_A, { account: OTHER_ACCOUNT }), 'account'],
+  ])('without globalView, rejects %s, saying how to enable it', (_name, payload, field) => {
+    let thrown: unknown;
+    try {
+      parseRetryRequest(payload, { ...home, globalView: false });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ name: 'InvalidInputError', field, message: expect.stringContaining('globalView') as string });
+  });
+
+  it('without globalView, still accepts the function\'s own account named explicitly', () => {
+    expect(parseRetryRequest({ sourceServerID: SERVER_A, accountID: TEST_ACCOUNT }, { ...home, globalView: false }).accountID).toBe(TEST_ACCOUNT);
+  });
+
   it('never echoes a huge value whole', () => {
     const error = rejection({ sourceServerID: 'x'.repeat(1_000_000) });
     expect(error.message.length).toBeLessThan(300);
@@ -143,7 +160,7 @@ describe('the sample payloads in events/', () => {
 
   it('stalled-event.json is a valid stall event for its account and Region', () => {
     const event = load('stalled-event.json') as { account: string; region: string };
-    const request = parseRetryRequest(event, { accountID: event.account, region: event.region });
+    const request = parseRetryRequest(event, { accountID: event.account, region: event.region, globalView: false });
     expect(request).toMatchObject({ trigger: 'event', action: 'RETRY', sourceServerIDs: ['s-1a2b3c4d5e6f7a8b9'], accountID: event.account });
   });
 
@@ -153,7 +170,7 @@ describe('the sample payloads in events/', () => {
 
   it('recovered-event.json is a valid NOT_STALLED event', () => {
     const event = load('recovered-event.json') as { account: string; region: string };
-    expect(parseRetryRequest(event, { accountID: event.account, region: event.region }).action).toBe('RECOVER');
+    expect(parseRetryRequest(event, { accountID: event.account, region: event.region, globalView: false }).action).toBe('RECOVER');
   });
 
   it('manual-dry-run.json asks for a dry run', () => {
