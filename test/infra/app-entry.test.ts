@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const root = path.join(__dirname, '..', '..');
@@ -8,7 +10,7 @@ function runApp(context: Record<string, unknown>): { status: number | null; stde
   const run = spawnSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'bin', 'mgn-stall-retry.ts')], {
     cwd: root,
     encoding: 'utf8',
-    env: { PATH: process.env['PATH'], CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: path.join(root, 'cdk.out') },
+    env: { PATH: process.env['PATH'], CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: mkdtempSync(path.join(tmpdir(), 'mgn-stall-retry-app-')) },
   });
   return { status: run.status, stderr: run.stderr };
 }
