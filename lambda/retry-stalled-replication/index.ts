@@ -47,14 +47,14 @@ export async function handler(event: unknown, context: Context): Promise<Invocat
 
 async function run(request: RetryRequest, dryRun: boolean, context: Context): Promise<InvocationResult> {
   const base = { trigger: request.trigger, dryRun };
-  const timeLeft = (): number => context.getRemainingTimeInMillis();
+  const invocation = { config, dryRun, now: Date.now, timeLeft: () => context.getRemainingTimeInMillis() };
   switch (request.action) {
     case 'RETRY':
-      return { ...base, results: await retryServers(request, config, dryRun, Date.now, timeLeft) };
+      return { ...base, results: await retryServers(request, invocation) };
     case 'RECOVER':
-      return { ...base, results: await recoverServers(request, config, dryRun, Date.now) };
+      return { ...base, results: await recoverServers(request, invocation) };
     case 'SWEEP':
-      return { ...base, ...(await sweepServers(request, config, dryRun, Date.now, timeLeft)) };
+      return { ...base, ...(await sweepServers(request, invocation)) };
   }
 }
 

@@ -1,5 +1,5 @@
 import { closeEpisode, previewRecovery } from './attempt-ledger';
-import type { HandlerConfig } from './config';
+import type { Invocation } from './invocation';
 import type { RetryRequest } from './input';
 import { Outcome, type ServerResult } from './outcomes';
 import { finish } from './record';
@@ -10,12 +10,7 @@ import { errorFacts } from './errors';
  * Handles MGN's NOT_STALLED event: closes the server's open stall episode, so a later stall
  * starts a new one with a fresh budget, and records how long the stall lasted. Reads no MGN API.
  */
-export async function recoverServers(
-  request: RetryRequest,
-  config: HandlerConfig,
-  dryRun: boolean,
-  now: () => number,
-): Promise<ServerResult[]> {
+export async function recoverServers(request: RetryRequest, { config, dryRun, now }: Invocation): Promise<ServerResult[]> {
   const eventTime = request.eventTime ?? now();
   const results: ServerResult[] = [];
   for (const sourceServerID of request.sourceServerIDs) {

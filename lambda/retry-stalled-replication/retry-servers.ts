@@ -1,6 +1,7 @@
 import type { SourceServer } from '@aws-sdk/client-mgn';
 import { claimAttempt, previewAttempt, releaseClaim, releaseEscalationClaim } from './attempt-ledger';
 import type { HandlerConfig } from './config';
+import type { Invocation } from './invocation';
 import { checkServer, type ServerSnapshot } from './check-server';
 import { formatEscalation } from './escalation';
 import type { RetryRequest } from './input';
@@ -34,13 +35,8 @@ export interface DecisionBase extends Pick<DecisionRecord, 'trigger' | 'accountI
  * server's failure never stops the others: its outcome is FAILED and the caller fails the
  * invocation at the end.
  */
-export async function retryServers(
-  request: RetryRequest,
-  config: HandlerConfig,
-  dryRun: boolean,
-  now: () => number,
-  timeLeft: () => number,
-): Promise<ServerResult[]> {
+export async function retryServers(request: RetryRequest, invocation: Invocation): Promise<ServerResult[]> {
+  const { config, dryRun, timeLeft } = invocation;
   // The account ID goes to MGN only for another account's servers (global view), never for our own.
   const mgnAccountID = request.accountID === config.homeAccountID ? undefined : request.accountID;
   const base = { trigger: request.trigger, accountID: request.accountID, dryRun, stalledSince: request.eventTime };
@@ -63,7 +59,7 @@ export async function retryServers(
     request.sourceServerIDs,
     1,
     () => timeLeft() > TIME_RESERVE_MS,
-    (sourceServerID) => decideServer(sourceServerID, servers.get(sourceServerID), base, mgnAccountID, config, now),
+    (sourceServerID) => decideServer(sourceServerID, servers.get(sourceServerID), base, mgnAccountID, invocation),
   );
   const reason = 'not reached before the function timeout; the invocation fails so it is tried again';
   return [...results, ...notStarted.map((sourceServerID) => finish({ ...base, sourceServerID, outcome: Outcome.FAILED, reason }))];
@@ -78,8 +74,7 @@ export async function decideServer(
   server: SourceServer | undefined,
   { stalledSince, ...base }: DecisionBase,
   mgnAccountID: string | undefined,
-  config: HandlerConfig,
-  now: () => number,
+  { config, now }: Invocation,
 ): Promise<ServerResult> {
   if (server === undefined) {
     return finish({ ...base, sourceServerID, outcome: Outcome.NOT_FOUND, reason: 'MGN has no source server with this ID' });

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SourceServer } from '@aws-sdk/client-mgn';
-import type { HandlerConfig } from './config';
+import type { Invocation } from './invocation';
 import type { RetryRequest } from './input';
 import { errorFacts } from './errors';
 import { readSweepBacklog, writeSweepBacklog } from './ledger-api';
@@ -21,11 +21,9 @@ const NOT_REACHED_LISTED = 100;
  */
 export async function sweepServers(
   request: RetryRequest,
-  config: HandlerConfig,
-  dryRun: boolean,
-  now: () => number,
-  timeLeft: () => number,
+  invocation: Invocation,
 ): Promise<{ results: ServerResult[]; sweep: SweepSummary }> {
+  const { config, dryRun, now, timeLeft } = invocation;
   const base = { trigger: request.trigger, accountID: request.accountID, dryRun };
   const hasTime = (): boolean => timeLeft() > TIME_RESERVE_MS;
   const backlog = new Set(await readSweepBacklog(config.ledgerTableName, request.accountID));
@@ -58,7 +56,7 @@ export async function sweepServers(
     ...stalled.filter((server) => !backlog.has(server.sourceServerID ?? '')),
   ];
   const { results, notStarted } = await runBounded(ordered, config.sweepConcurrency, hasTime, (server) =>
-    decideServer(server.sourceServerID ?? '', server, base, undefined, config, now),
+    decideServer(server.sourceServerID ?? '', server, base, undefined, invocation),
   );
   const notReached = notStarted.map((server) => server.sourceServerID ?? '');
   if (!dryRun && (notReached.length > 0 || backlog.size > 0)) {

@@ -71,6 +71,19 @@ const mgnError = {
   uninitialized: () => new UninitializedAccountException({ message: 'MGN is not initialized in this account and Region', $metadata: { httpStatusCode: 400 } }),
 };
 
+/**
+ * A context whose time runs short once MGN has accepted the first retry: 31 s left before it,
+ * 29 s (under the 30 s reserve) after it. Counts the retries by answering them itself.
+ */
+function contextRunningOutAfterFirstRetry(): Context {
+  let retries = 0;
+  mgn.on(RetryDataReplicationCommand).callsFake(() => {
+    retries += 1;
+    return {};
+  });
+  return { ...context, getRemainingTimeInMillis: () => (retries === 0 ? 31_000 : 29_000) };
+}
+
 let dynamodb: LocalDynamoDB;
 let output: OutputCapture;
 
@@ -227,13 +240,7 @@ describe('manual invocations', () => {
 
   it('fail the servers of a batch left when time runs short, so the invocation is tried again', async () => {
     mgnKnows(server(SERVER_A), server(SERVER_B), server(SERVER_C));
-    let retries = 0;
-    mgn.on(RetryDataReplicationCommand).callsFake(() => {
-      retries += 1;
-      return {};
-    });
-    const shortOfTime = { ...context, getRemainingTimeInMillis: () => (retries === 0 ? 31_000 : 29_000) };
-    await expect(handler({ sourceServerIDs: [SERVER_A, SERVER_B, SERVER_C] }, shortOfTime)).rejects.toMatchObject({
+    await expect(handler({ sourceServerIDs: [SERVER_A, SERVER_B, SERVER_C] }, contextRunningOutAfterFirstRetry())).rejects.toMatchObject({
       name: 'ReplicationRetryFailedError',
       failedSourceServerIDs: [SERVER_B, SERVER_C],
     });
@@ -441,11 +448,10 @@ describe('the sweep', () => {
       return { items: fleet.slice(start, end), ...(end < total ? { nextToken: String(end) } : {}) };
     });
   }
-  const sweepContext = (millisLeft: () => number): Context => ({ ...context, getRemainingTimeInMillis: millisLeft });
 
   it('reads every page of non-archived servers and retries exactly the stalled ones', async () => {
     fleetInPages(25, 10, 5);
-    const result = await handler({ sweep: true }, sweepContext(() => 300_000));
+    const result = await handler({ sweep: true }, context);
     expect(mgn).toHaveReceivedCommandTimes(DescribeSourceServersCommand, 3);
     expect(mgn).toHaveReceivedCommandWith(DescribeSourceServersCommand, { filters: { isArchived: false }, maxResults: 1000 });
     expect(result.sweep).toEqual({
@@ -465,21 +471,16 @@ describe('the sweep', () => {
       account: TEST_ACCOUNT, time: '2026-11-25T21:00:00Z', region: 'us-east-1',
       resources: [`arn:aws:events:us-east-1:${TEST_ACCOUNT}:rule/sweep`], detail: {},
     };
-    const result = await handler(scheduled, sweepContext(() => 300_000));
+    const result = await handler(scheduled, context);
     expect(result).toMatchObject({ trigger: 'schedule', sweep: { stalledServersFound: 3 } });
     expect(mgn).toHaveReceivedCommandTimes(RetryDataReplicationCommand, 3);
   });
 
   it('stops before the function times out and reports the servers it did not reach', async () => {
     fleetInPages(10, 100, 1);
-    let decisions = 0;
-    mgn.on(RetryDataReplicationCommand).callsFake(() => {
-      decisions += 1;
-      return {};
-    });
-    // 31 s left until the first retry is made, then under the 30 s reserve. The five workers
-    // (SWEEP_CONCURRENCY) have each started a server by then; no sixth is started.
-    const result = await handler({ sweep: true }, sweepContext(() => (decisions === 0 ? 31_000 : 29_000)));
+    // The five workers (SWEEP_CONCURRENCY) have each started a server before the first retry
+    // is made; no sixth is started.
+    const result = await handler({ sweep: true }, contextRunningOutAfterFirstRetry());
     expect(result.results.map((entry) => entry.sourceServerID)).toEqual([0, 1, 2, 3, 4].map(id));
     expect(result.sweep).toMatchObject({ stalledServersFound: 10, notReachedCount: 5, notReached: [5, 6, 7, 8, 9].map(id) });
     expect(mgn).toHaveReceivedCommandTimes(RetryDataReplicationCommand, 5);
@@ -488,14 +489,9 @@ describe('the sweep', () => {
 
   it('starts the next sweep with the servers the last one did not reach', async () => {
     fleetInPages(10, 100, 1);
-    let decisions = 0;
-    mgn.on(RetryDataReplicationCommand).callsFake(() => {
-      decisions += 1;
-      return {};
-    });
-    const first = await handler({ sweep: true }, sweepContext(() => (decisions === 0 ? 31_000 : 29_000)));
+    const first = await handler({ sweep: true }, contextRunningOutAfterFirstRetry());
     expect(first.sweep?.notReached).toEqual([5, 6, 7, 8, 9].map(id));
-    const second = await handler({ sweep: true }, sweepContext(() => 300_000));
+    const second = await handler({ sweep: true }, context);
     expect(second.results.map((entry) => [entry.sourceServerID, entry.outcome])).toEqual([
       ...[5, 6, 7, 8, 9].map((n) => [id(n), 'RETRIED']),
       ...[0, 1, 2, 3, 4].map((n) => [id(n), 'SKIPPED_COOLDOWN']),
@@ -508,13 +504,13 @@ describe('the sweep', () => {
     mgn.on(DescribeSourceServersCommand)
       .resolvesOnce({ items: fleet.slice(0, 2), nextToken: 'page-2' })
       .rejects(mgnError.internal());
-    await expect(handler({ sweep: true }, sweepContext(() => 300_000))).rejects.toMatchObject({ name: 'InternalServerException' });
+    await expect(handler({ sweep: true }, context)).rejects.toMatchObject({ name: 'InternalServerException' });
     expect(mgn.commandCalls(RetryDataReplicationCommand).map((call) => call.args[0].input.sourceServerID)).toEqual([id(0), id(1)]);
   });
 
   it('in a dry run, shows what it would retry and retries nothing', async () => {
     fleetInPages(12, 5, 4);
-    const result = await handler({ sweep: true, dryRun: true }, sweepContext(() => 300_000));
+    const result = await handler({ sweep: true, dryRun: true }, context);
     expect(result).toMatchObject({ dryRun: true, sweep: { stalledServersFound: 3 } });
     expect(result.results.map((entry) => entry.outcome)).toEqual(['DRY_RUN', 'DRY_RUN', 'DRY_RUN']);
     expect(mgn).not.toHaveReceivedCommand(RetryDataReplicationCommand);
@@ -523,6 +519,6 @@ describe('the sweep', () => {
 
   it('fails the invocation when MGN cannot be read', async () => {
     mgn.on(DescribeSourceServersCommand).rejects(mgnError.throttling());
-    await expect(handler({ sweep: true }, sweepContext(() => 300_000))).rejects.toMatchObject({ name: 'ThrottlingException' });
+    await expect(handler({ sweep: true }, context)).rejects.toMatchObject({ name: 'ThrottlingException' });
   });
 });

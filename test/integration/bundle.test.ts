@@ -20,11 +20,32 @@ const outcomeOf = (outcome: InvocationOutcome | undefined): string =>
   outcome === undefined ? 'missing' : outcome.ok ? (outcome.result.results[0]?.outcome ?? 'none') : outcome.error.name;
 
 let fn: BundledFunction;
+/** Synthesized with cooldownMinutes 0 and maxAttempts 2: a whole budget in seconds. */
+let strict: BundledFunction;
 let local: LocalAws;
 
 beforeAll(() => {
   fn = synthesizeBundledFunction();
+  strict = synthesizeBundledFunction({ ...DEFAULT_CONFIG, cooldownMinutes: 0, maxAttempts: 2 });
 });
+
+/**
+ * Sends `rounds` STALLED events for SERVER_A, a stall no retry fixes, to the strict function: after
+ * each, MGN moves the retried server from INITIATING back to STALLED. With `flapping`, MGN also
+ * reports the retry's initiation as NOT_STALLED in between. Returns each round's outcome.
+ */
+async function stallRounds(rounds: number, flapping: boolean): Promise<string[]> {
+  const outcomes: string[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const { outcomes: [outcome] } = await invokeBundle(strict, [stallEvent(SERVER_A)], local.environment);
+    outcomes.push(outcomeOf(outcome));
+    if (flapping) {
+      await invokeBundle(strict, [stallEvent(SERVER_A, { state: 'NOT_STALLED', time: new Date().toISOString() })], local.environment);
+    }
+    local.mgn.advance();
+  }
+  return outcomes;
+}
 beforeEach(async () => {
   local = await startLocalAws(fleet());
 });
@@ -129,13 +150,7 @@ describe('the bundle synthesized with settings', () => {
   });
 
   it('with cooldownMinutes 0 and maxAttempts 2, retries an unfixable stall twice, then escalates once', async () => {
-    const strict = synthesizeBundledFunction({ ...DEFAULT_CONFIG, cooldownMinutes: 0, maxAttempts: 2 });
-    const outcomes: string[] = [];
-    for (let round = 0; round < 4; round += 1) {
-      const { outcomes: [outcome] } = await invokeBundle(strict, [stallEvent(SERVER_A)], local.environment);
-      outcomes.push(outcomeOf(outcome));
-      local.mgn.advance(); // INITIATING → STALLED again: a retry cannot fix this one
-    }
+    const outcomes = await stallRounds(4, false);
     expect(outcomes).toEqual(['RETRIED', 'RETRIED', 'SKIPPED_BUDGET_EXHAUSTED', 'SKIPPED_BUDGET_EXHAUSTED']);
     expect(local.mgn.acceptedRetries()).toEqual([SERVER_A, SERVER_A]);
     expect(local.sns.published).toHaveLength(1);
@@ -147,15 +162,7 @@ describe('the bundle synthesized with settings', () => {
 
 describe('a stall that flaps: every retry answered by NOT_STALLED, then STALLED again', () => {
   it('gets exactly maxAttempts retries and one notification, not a fresh budget each time', async () => {
-    const strict = synthesizeBundledFunction({ ...DEFAULT_CONFIG, cooldownMinutes: 0, maxAttempts: 2 });
-    const outcomes: string[] = [];
-    for (let round = 0; round < 4; round += 1) {
-      const { outcomes: [outcome] } = await invokeBundle(strict, [stallEvent(SERVER_A)], local.environment);
-      outcomes.push(outcomeOf(outcome));
-      // MGN reports the retry's initiation as NOT_STALLED; the initiation then stalls again.
-      await invokeBundle(strict, [stallEvent(SERVER_A, { state: 'NOT_STALLED', time: new Date().toISOString() })], local.environment);
-      local.mgn.advance();
-    }
+    const outcomes = await stallRounds(4, true);
     expect(outcomes).toEqual(['RETRIED', 'RETRIED', 'SKIPPED_BUDGET_EXHAUSTED', 'SKIPPED_BUDGET_EXHAUSTED']);
     expect(local.mgn.acceptedRetries()).toEqual([SERVER_A, SERVER_A]);
     expect(local.sns.published).toHaveLength(1);
