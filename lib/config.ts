@@ -1,3 +1,5 @@
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+
 /**
  * The deployment's settings: cdk.json context key `mgnStallRetry` (an object, or a JSON string as
  * `cdk synth -c mgnStallRetry='{…}'` passes it). Validated here so that a typo or a bad value stops
@@ -62,7 +64,7 @@ export const DEFAULT_CONFIG: MgnStallRetryConfig = {
   dryRun: false,
   sweepSchedule: 'rate(1 hour)',
   sweepConcurrency: 5,
-  reservedConcurrency: 5,
+  reservedConcurrency: 'off',
   notificationEmails: [],
   logRetentionDays: 90,
   ledgerRemovalPolicy: 'retain',
@@ -83,7 +85,8 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:key\/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$/;
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
-const CRON = /^cron\(\S+( \S+){5}\)$/;
+/** Regions aws-cdk-lib knows (its region facts): a typo such as `eu-west-9` is refused at synth. */
+const KNOWN_REGIONS = new Set(RegionInfo.regions.map((region) => region.name));
 
 type Rule = (value: unknown) => string | undefined;
 
@@ -125,7 +128,8 @@ const RULES: Record<keyof MgnStallRetryConfig, Rule> = {
       if ((amount === 1) === plural) return `must say "rate(1 ${(rate[2] ?? '').replace(/s$/, '')})" for one unit and a plural unit otherwise`;
       return undefined;
     }
-    return CRON.test(value) ? undefined : message;
+    if (value.startsWith('cron(')) return checkCron(value);
+    return message;
   },
   sweepConcurrency: integerFrom(1, 50),
   reservedConcurrency: (value) =>
@@ -141,6 +145,11 @@ const RULES: Record<keyof MgnStallRetryConfig, Rule> = {
 };
 const KNOWN_KEYS = Object.keys(RULES);
 
+/** The rule for a key, if it is a setting: never a member inherited from Object.prototype. */
+function ruleFor(key: string): Rule | undefined {
+  return Object.hasOwn(RULES, key) ? RULES[key as keyof MgnStallRetryConfig] : undefined;
+}
+
 /** Turns the raw context value (undefined, an object or a JSON string) into checked settings. */
 export function parseConfig(raw: unknown): MgnStallRetryConfig {
   if (raw === undefined) return DEFAULT_CONFIG;
@@ -153,11 +162,13 @@ export function parseConfig(raw: unknown): MgnStallRetryConfig {
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${CONTEXT_KEY} must be a JSON object of settings, got ${Array.isArray(value) ? 'an array' : typeof value}`);
+    throw new ConfigError(`${CONTEXT_KEY} must be a JSON object of settings, got ${Array.isArray(value) ? 'an array' : describe(value)}`);
   }
-  const config = { ...DEFAULT_CONFIG, ...value };
+  // Keys are copied as own data properties: "__proto__" stays a key to reject, not a prototype.
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const [key, setting] of Object.entries(value)) Object.defineProperty(config, key, { value: setting, enumerable: true, writable: true, configurable: true });
   validateConfig(config, CONTEXT_KEY);
-  return config;
+  return config as unknown as MgnStallRetryConfig;
 }
 
 /**
@@ -166,7 +177,7 @@ export function parseConfig(raw: unknown): MgnStallRetryConfig {
  */
 export function validateConfig(config: object, prefix: string): void {
   for (const [key, value] of Object.entries(config)) {
-    const rule = RULES[key as keyof MgnStallRetryConfig] as Rule | undefined;
+    const rule = ruleFor(key);
     if (rule === undefined) {
       const suggestion = closest(key, KNOWN_KEYS);
       throw new ConfigError(
@@ -175,7 +186,7 @@ export function validateConfig(config: object, prefix: string): void {
       );
     }
     const problem = rule(value);
-    if (problem !== undefined) throw new ConfigError(`${prefix}.${key} ${problem}, got ${JSON.stringify(value)}`);
+    if (problem !== undefined) throw new ConfigError(`${prefix}.${key} ${problem}, got ${describe(value)}`);
   }
   const settings = config as Partial<MgnStallRetryConfig>;
   if (settings.notificationTopicArn !== undefined && (settings.notificationEmails?.length ?? 0) > 0) {
@@ -211,10 +222,79 @@ function checkEnvironments(value: unknown): string | undefined {
     const { account, region } = item as Record<string, unknown>;
     if (typeof account !== 'string' || !ACCOUNT.test(account)) return `[${index}].account must be a 12-digit account ID`;
     if (typeof region !== 'string' || !REGION.test(region)) return `[${index}].region must be a Region code such as eu-west-1`;
+    if (!KNOWN_REGIONS.has(region)) return `[${index}].region ${region} is not an AWS Region aws-cdk-lib knows`;
     if (seen.has(`${account}/${region}`)) return `[${index}] repeats ${account} ${region}`;
     seen.add(`${account}/${region}`);
   }
   return undefined;
+}
+
+/** A value as the error message shows it: JSON where it has one ("got null", "got \"three\""). */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value) && value.length === 0) return 'an empty list';
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return typeof value;
+  return JSON.stringify(value);
+}
+
+/** EventBridge cron fields: name, smallest and largest value, the names allowed for values. */
+const CRON_FIELDS: readonly { name: string; min: number; max: number; names?: readonly string[] }[] = [
+  { name: 'minutes', min: 0, max: 59 },
+  { name: 'hours', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  { name: 'day-of-week', min: 1, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
+  { name: 'year', min: 1970, max: 2199 },
+];
+
+/**
+ * Checks a `cron(minutes hours day-of-month month day-of-week year)` expression as EventBridge
+ * reads it (EventBridge user guide, "Schedule expressions for rules"): six fields, values in
+ * range, and exactly one of day-of-month and day-of-week given as `?`.
+ */
+function checkCron(expression: string): string | undefined {
+  const fields = /^cron\((.*)\)$/.exec(expression)?.[1]?.trim().split(/\s+/) ?? [];
+  if (fields.length !== 6) {
+    return `must have six cron fields (minutes hours day-of-month month day-of-week year), e.g. "cron(0 * * * ? *)"; ${fields.length} given`;
+  }
+  const [, , dayOfMonth, , dayOfWeek] = fields;
+  if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
+    return 'must give exactly one of day-of-month and day-of-week as "?", e.g. "cron(0 * * * ? *)"';
+  }
+  for (const [index, field] of CRON_FIELDS.entries()) {
+    const text = fields[index] ?? '';
+    if (!text.split(',').every((item) => cronItemIsValid(item, field, index))) {
+      return `has an invalid ${field.name} field "${text}" (${field.min}-${field.max}${field.names ? ` or ${field.names[0] ?? ''}-${field.names[field.names.length - 1] ?? ''}` : ''}, with , - * /)`;
+    }
+  }
+  return undefined;
+}
+
+function cronItemIsValid(item: string, field: (typeof CRON_FIELDS)[number], index: number): boolean {
+  const value = (text: string): number | undefined => {
+    const named = field.names?.indexOf(text.toUpperCase()) ?? -1;
+    if (named >= 0) return named + field.min;
+    return /^\d+$/.test(text) && Number(text) >= field.min && Number(text) <= field.max ? Number(text) : undefined;
+  };
+  if (item === '?') return index === 2 || index === 4;
+  if (index === 2) {
+    if (item === 'L' || item === 'LW') return true;
+    const weekday = /^(\d{1,2})W$/.exec(item);
+    if (weekday) return value(weekday[1] ?? '') !== undefined;
+  }
+  if (index === 4) {
+    if (item === 'L') return true;
+    const last = /^(\w+)L$/.exec(item);
+    if (last) return value(last[1] ?? '') !== undefined;
+    const nth = /^(\w+)#([1-5])$/.exec(item);
+    if (nth) return value(nth[1] ?? '') !== undefined;
+  }
+  const [range = '', step, ...extra] = item.split('/');
+  if (extra.length > 0 || (step !== undefined && !/^[1-9]\d*$/.test(step))) return false;
+  if (range === '*') return true;
+  const [from = '', to, ...more] = range.split('-');
+  if (more.length > 0) return false;
+  return value(from) !== undefined && (to === undefined || value(to) !== undefined);
 }
 
 /** The known key nearest to a misspelt one, if it is close enough to be a typo. */

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Outcome } from '../lambda/retry-stalled-replication/outcomes';
+import { Outcome } from '../lambda/retry-stalled-replication/decide/outcomes';
 import { METRIC_NAMESPACE, SERVICE_NAME, type StalledReplicationRetry } from './stalled-replication-retry';
 
 /** Every `Reason` the function gives `RetrySkipped`: the outcomes that are neither a retry, a recovery nor a failure. */
@@ -72,7 +72,7 @@ export class RetryMonitoring extends Construct {
         'FunctionThrottlesAlarm',
         fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
         'mgn-stall-retry: invocations throttled for 15 minutes. Lambda keeps retrying them for up to 6 hours; ' +
-          'raise reservedConcurrency if this persists.',
+          "if this persists, raise the account's Lambda concurrency quota, or reservedConcurrency if one is set.",
         3,
       ),
       anyAtAll(
@@ -88,8 +88,8 @@ export class RetryMonitoring extends Construct {
       anyAtAll(
         'RetryBudgetExhaustedAlarm',
         custom('RetryBudgetExhausted'),
-        'mgn-stall-retry: a server is still stalled after its retry budget; a person needs to act. ' +
-          'The notification names the server and its error.',
+        'mgn-stall-retry: a server is still stalled after its retry budget, or has been stalled too long; a person ' +
+          'needs to act. The notification names the server and its error.',
       ),
     ];
 

@@ -13,7 +13,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { STALL_EVENT_DETAIL_TYPE, STALL_EVENT_SOURCE } from '../lambda/retry-stalled-replication/input';
+import { STALL_EVENT_DETAIL_TYPE, STALL_EVENT_SOURCE } from '../lambda/retry-stalled-replication/decide/input';
+import { OPEN_EPISODE_ATTRIBUTE, OPEN_EPISODES_INDEX } from '../lambda/retry-stalled-replication/decide/ledger-record';
 import { DEFAULT_CONFIG, topicArnRegion, validateConfig, type MgnStallRetryConfig } from './config';
 
 /** What MGN sends to the default event bus when a server's replication stalls, and when it recovers. */
@@ -23,7 +24,7 @@ export const STALL_EVENT_PATTERN: events.EventPattern = {
   detail: { state: ['STALLED', 'NOT_STALLED'] },
 };
 
-/** Metric namespace and service name: the contract of DESIGN.md. */
+/** Metric namespace and service name: dashboards, alarms and queries depend on them (README, "Metrics and logs"). */
 export const METRIC_NAMESPACE = 'MgnStallRetry';
 export const SERVICE_NAME = 'mgn-stall-retry';
 
@@ -104,6 +105,13 @@ export class StalledReplicationRetry extends Construct {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: config.ledgerRemovalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    // Sparse: only entries of open stall episodes carry the attribute, so a sweep lists them with
+    // one Query and ends those it sees replicating again.
+    this.ledgerTable.addGlobalSecondaryIndex({
+      indexName: OPEN_EPISODES_INDEX,
+      partitionKey: { name: OPEN_EPISODE_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
 
     this.deliveryDeadLetterQueue = this.createQueue(
@@ -198,7 +206,7 @@ export class StalledReplicationRetry extends Construct {
 
   /** A standard queue kept 14 days, encrypted with SQS-managed keys, refusing requests without TLS. */
   private createQueue(id: string, isDeadLetterQueueBecause: string): sqs.Queue {
-    // SSE-SQS: EventBridge and Lambda can write without KMS grants (see DESIGN.md).
+    // SSE-SQS: EventBridge (rule DLQ) and Lambda (on-failure destination) write without KMS grants.
     const queue = new sqs.Queue(this, id, {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -308,8 +316,21 @@ export class StalledReplicationRetry extends Construct {
       reason:
         'mgn:RetryDataReplication is limited to source servers of this Region (and of this account unless globalView is set); servers join during migration waves, so their IDs are unknown at deploy time. Owners opt a server out with its tag.',
     });
-    // Read the entry, then write it conditionally: the two calls of the ledger, nothing more.
-    this.ledgerTable.grant(this.role, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // Read an entry, then write it conditionally; list open episodes from the index only.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseTheLedger',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [this.ledgerTable.tableArn],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListOpenEpisodes',
+        actions: ['dynamodb:Query'],
+        resources: [`${this.ledgerTable.tableArn}/index/${OPEN_EPISODES_INDEX}`],
+      }),
+    );
     // Spelled out rather than topic.grantPublish(), which grants the wildcard kms:GenerateDataKey*.
     this.role.addToPolicy(
       new iam.PolicyStatement({

@@ -1,132 +1,108 @@
-import { LedgerContentionError } from './errors';
-import { readLedgerEntry, writeLedgerEntry } from './ledger-api';
-import {
-  planAttempt,
-  planRecovery,
-  releaseAttempt,
-  releaseEscalation,
-  type AttemptPlan,
-  type AttemptPolicy,
-  type LedgerEntry,
-  type RecoveryPlan,
-} from './stall-episode';
+import { readLedgerEntry, writeLedgerEntry } from './aws/ledger-api';
+import { LedgerContentionError } from './decide/errors';
+import { conditionAfter, type ReadEntry, type WriteCondition } from './decide/ledger-record';
+import { planStall, type AttemptPolicy, type LedgerEntry, type StallPlan, type StallSighting } from './decide/stall-episode';
+import { logger } from './report/powertools';
 
 /**
  * How many times one decision re-reads after losing a write race. Each lost race means another
- * invocation made progress; an episode sees at most `maxAttempts` claims and one escalation, so
- * that many rounds and a margin for released claims always settle.
+ * invocation moved the entry on; an episode sees at most `maxAttempts` claims, one escalation and
+ * a few give-backs, so that many rounds always settle.
  */
-const EXTRA_ROUNDS = 3;
+const EXTRA_ROUNDS = 4;
 
-export type ClaimResult =
-  | { readonly kind: 'CLAIMED'; readonly claimed: LedgerEntry; readonly attempt: number }
-  | Omit<Extract<AttemptPlan, { kind: 'COOLDOWN' }>, 'touch'>
-  | {
-      readonly kind: 'BUDGET_EXHAUSTED';
-      readonly entry: LedgerEntry;
-      /** Set when this invocation won the episode's one escalation and must send it. */
-      readonly escalationClaimed?: LedgerEntry;
-    };
+/** Where the ledger is and how it reads malformed items. */
+export interface LedgerAccess {
+  readonly tableName: string;
+  readonly policy: AttemptPolicy;
+}
+
+/** What a stall decision found and claimed. `written` is the entry as stored after the claim. */
+export interface StallClaim {
+  readonly plan: StallPlan;
+  /** The entry as stored now: the claim written, or what was read. Undefined: no entry. */
+  readonly stored?: LedgerEntry;
+  /** Set when the stored item was malformed (and, if the write went through, repaired). */
+  readonly problems: readonly string[];
+}
 
 /**
- * Claims a retry of a stalled server through one conditional write, or says why not. Of several
- * concurrent claims for the same server, exactly one wins; the others re-read and see its claim.
+ * Plans a stalled server's decision from its ledger entry and writes the claim (attempt,
+ * escalation, new episode) through one conditional write; on a lost race, reads and plans again.
+ * Housekeeping (an expiry refresh, a repair) is written best effort: its failure never changes the
+ * decision. With `dryRun`, writes nothing.
  */
-export async function claimAttempt(
-  tableName: string,
+export async function claimStall(
+  ledger: LedgerAccess,
   key: string,
-  policy: AttemptPolicy,
-  now: number,
-  stalledSince?: number,
-): Promise<ClaimResult> {
-  let touch: LedgerEntry | undefined;
-  const result = await settle<ClaimResult>(tableName, key, policy.maxAttempts + EXTRA_ROUNDS, (entry) => {
-    const plan = planAttempt(key, entry, policy, now, stalledSince);
-    touch = undefined;
-    switch (plan.kind) {
-      case 'COOLDOWN': {
-        const { touch: seen, ...cooldown } = plan;
-        touch = seen;
-        return { done: cooldown };
-      }
-      case 'BUDGET_EXHAUSTED':
-        if (plan.next === undefined) {
-          touch = plan.touch;
-          return { done: { kind: 'BUDGET_EXHAUSTED', entry: plan.entry } };
-        }
-        return {
-          write: plan.next,
-          done: { kind: 'BUDGET_EXHAUSTED', entry: plan.entry, escalationClaimed: plan.next },
-        };
-      case 'CLAIM':
-        return { write: plan.next, done: { kind: 'CLAIMED', claimed: plan.next, attempt: plan.attempt } };
+  sighting: StallSighting,
+  latest: number,
+  dryRun: boolean,
+): Promise<StallClaim> {
+  for (let round = 0; round < ledger.policy.maxAttempts + EXTRA_ROUNDS; round += 1) {
+    const read = await readReporting(ledger, key, sighting.now, latest);
+    const plan = planStall(key, read?.entry, ledger.policy, sighting, read?.problems ?? []);
+    const problems = read?.problems ?? [];
+    if (dryRun || plan.next === undefined) return { plan, problems, ...(read ? { stored: read.entry } : {}) };
+    if (!plan.mustWrite) {
+      await bestEffort('refresh the ledger entry', key, () => writeLedgerEntry(ledger.tableName, plan.next as LedgerEntry, conditionOf(read), latest));
+      return { plan, problems, ...(read ? { stored: read.entry } : {}) };
     }
-  });
-  // Best effort: a lost race means another decision wrote the entry, which records the sighting too.
-  if (touch !== undefined) await writeLedgerEntry(tableName, touch);
-  return result;
-}
-
-/** What a claim would do, without writing anything (dry run). */
-export async function previewAttempt(
-  tableName: string,
-  key: string,
-  policy: AttemptPolicy,
-  now: number,
-  stalledSince?: number,
-): Promise<AttemptPlan> {
-  return planAttempt(key, await readLedgerEntry(tableName, key), policy, now, stalledSince);
-}
-
-/** Gives back a claimed attempt whose retry did not happen. False if the entry moved on meanwhile. */
-export async function releaseClaim(tableName: string, claimed: LedgerEntry, now: number): Promise<boolean> {
-  return writeLedgerEntry(tableName, releaseAttempt(claimed, now));
-}
-
-/** Gives back a claimed escalation whose notification could not be sent. */
-export async function releaseEscalationClaim(tableName: string, claimed: LedgerEntry, now: number): Promise<boolean> {
-  return writeLedgerEntry(tableName, releaseEscalation(claimed, now));
-}
-
-export type RecoveryResult =
-  | Exclude<RecoveryPlan, { kind: 'CLOSE' }>
-  | { readonly kind: 'CLOSED'; readonly closed: LedgerEntry; readonly attempts: number; readonly stallSeconds: number };
-
-/** Closes the server's open stall episode when MGN reports NOT_STALLED. */
-export async function closeEpisode(
-  tableName: string,
-  key: string,
-  eventTime: number,
-  now: number,
-): Promise<RecoveryResult> {
-  return settle<RecoveryResult>(tableName, key, EXTRA_ROUNDS, (entry) => {
-    const plan = planRecovery(entry, eventTime, now);
-    if (plan.kind !== 'CLOSE') return { done: plan };
-    return {
-      write: plan.next,
-      done: { kind: 'CLOSED', closed: plan.next, attempts: plan.attempts, stallSeconds: plan.stallSeconds },
-    };
-  });
-}
-
-/** What closing the episode would do, without writing anything (dry run). */
-export async function previewRecovery(tableName: string, key: string, eventTime: number, now: number): Promise<RecoveryPlan> {
-  return planRecovery(await readLedgerEntry(tableName, key), eventTime, now);
+    if (await writeLedgerEntry(ledger.tableName, plan.next, conditionOf(read), latest)) return { plan, problems, stored: plan.next };
+  }
+  throw new LedgerContentionError(key, ledger.policy.maxAttempts + EXTRA_ROUNDS);
 }
 
 /**
- * Read, plan, write-if-unchanged; on a lost race, read again. `step` returns the entry to write
- * (if any) and the result to return once that write succeeded.
+ * Applies `change` to the server's entry and writes the result conditionally, re-reading after a
+ * lost race. Starts from `known` (an entry this invocation wrote) when given, saving a read.
+ * Returns the entry as stored and whether `change` applied; `change` returns undefined for "nothing to do".
  */
-async function settle<T>(
-  tableName: string,
+export async function updateEntry(
+  ledger: LedgerAccess,
   key: string,
-  rounds: number,
-  step: (entry: LedgerEntry | undefined) => { write?: LedgerEntry; done: T },
-): Promise<T> {
-  for (let round = 0; round < rounds; round += 1) {
-    const { write, done } = step(await readLedgerEntry(tableName, key));
-    if (write === undefined || (await writeLedgerEntry(tableName, write))) return done;
+  change: (entry: LedgerEntry | undefined) => LedgerEntry | undefined,
+  now: number,
+  latest: number,
+  known?: LedgerEntry,
+): Promise<{ entry?: LedgerEntry; changed: boolean }> {
+  let current: ReadEntry | undefined = known === undefined ? undefined : { entry: known, problems: [], condition: conditionAfter(known) };
+  let fresh = known === undefined;
+  for (let round = 0; round < EXTRA_ROUNDS; round += 1) {
+    if (fresh) current = await readReporting(ledger, key, now, latest);
+    fresh = true;
+    const next = change(current?.entry);
+    if (next === undefined) return { ...(current ? { entry: current.entry } : {}), changed: false };
+    if (await writeLedgerEntry(ledger.tableName, next, conditionOf(current), latest)) return { entry: next, changed: true };
   }
-  throw new LedgerContentionError(key, rounds);
+  throw new LedgerContentionError(key, EXTRA_ROUNDS);
+}
+
+/** Reads without writing: what a dry run or a recovery needs to see. */
+export async function readEntry(ledger: LedgerAccess, key: string, now: number, latest: number): Promise<ReadEntry | undefined> {
+  return readReporting(ledger, key, now, latest);
+}
+
+/** Runs a write whose failure must not change the decision: logs a warning instead. */
+export async function bestEffort(what: string, key: string, write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    const written = await write();
+    if (written === false) logger.warn(`could not ${what}: the entry changed meanwhile`, { key });
+    return written !== false;
+  } catch (error) {
+    logger.warn(`could not ${what}; the decision stands`, { key, error: error as Error });
+    return false;
+  }
+}
+
+async function readReporting(ledger: LedgerAccess, key: string, now: number, latest: number): Promise<ReadEntry | undefined> {
+  const read = await readLedgerEntry(ledger.tableName, key, { now, maxAttempts: ledger.policy.maxAttempts }, latest);
+  if (read !== undefined && read.problems.length > 0) {
+    logger.warn('malformed ledger item: it is repaired by this decision', { key, problems: read.problems });
+  }
+  return read;
+}
+
+function conditionOf(read: ReadEntry | undefined): WriteCondition {
+  return read === undefined ? { kind: 'ABSENT' } : read.condition;
 }

@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors';
+import { ConfigurationError } from './decide/errors';
 
 /** The function's settings, read from its environment once per execution environment. */
 export interface HandlerConfig {
@@ -34,7 +34,8 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   return {
     homeAccountID,
     region: required(env, 'AWS_REGION'),
-    skipLifecycleStates: required(env, 'SKIP_LIFECYCLE_STATES')
+    // An empty list is a valid setting: every lifecycle state may be retried.
+    skipLifecycleStates: present(env, 'SKIP_LIFECYCLE_STATES')
       .split(',')
       .map((state) => state.trim())
       .filter((state) => state !== ''),
@@ -50,10 +51,15 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = present(env, name);
+  if (value === '') throw new ConfigurationError(`environment variable ${name} is empty; redeploy the stack`);
+  return value;
+}
+
+/** A variable that must be set, possibly to the empty string. */
+function present(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
-  if (value === undefined || value === '') {
-    throw new ConfigurationError(`environment variable ${name} is not set; redeploy the stack`);
-  }
+  if (value === undefined) throw new ConfigurationError(`environment variable ${name} is not set; redeploy the stack`);
   return value;
 }
 

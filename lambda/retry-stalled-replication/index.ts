@@ -1,30 +1,33 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { config } from './config';
-import { InvalidInputError, ReplicationRetryFailedError } from './errors';
-import { parseRetryRequest, type RetryRequest } from './input';
-import { Outcome, type InvocationResult } from './outcomes';
-import { logger, metrics } from './powertools';
-import { MetricName } from './record';
-import { recoverServers } from './recover-servers';
+import { InvalidInputError, ReplicationRetryFailedError } from './decide/errors';
+import { parseRetryRequest, type RetryRequest } from './decide/input';
+import { Outcome, type InvocationResult } from './decide/outcomes';
+import { Deadline, type Invocation } from './invocation';
+import { logger, metrics } from './report/powertools';
+import { MetricName } from './report/record';
 import { retryServers } from './retry-servers';
 import { sweepServers } from './sweep-servers';
 
 const home = { accountID: config.homeAccountID, region: config.region, globalView: config.globalView };
 
 /**
- * Entry point for MGN stall events and manual invocations. Validates the payload before any AWS
- * call, runs each server through the decision path, and throws at the end when a server FAILED
- * so that Lambda retries the invocation. Metrics are flushed whether it returns or throws.
+ * Entry point for MGN stall events, the sweep schedule and manual invocations. Validates the
+ * payload before any AWS call, runs each server through the decision path, and throws at the end
+ * when a server FAILED (a transient failure) so that Lambda retries the invocation. Metrics are
+ * flushed whether it returns or throws, always before the function's timeout.
  */
 export async function handler(event: unknown, context: Context): Promise<InvocationResult> {
+  const deadline = new Deadline(() => context.getRemainingTimeInMillis());
   logger.addContext(context);
   metrics.captureColdStartMetric(context.functionName);
   try {
     const request = parseRetryRequest(event, home);
     // A payload can ask for a dry run; it cannot lift the deployment's dry-run setting.
     const dryRun = config.dryRun || request.dryRun;
-    const result = await run(request, dryRun, context);
+    const invocation: Invocation = { config, dryRun, now: Date.now, deadline, workID: request.eventID ?? context.awsRequestId };
+    const result = await run(request, invocation);
     const { results } = result;
     // Counts, not the full list: each server already has its decision line, and a sweep's list
     // could outgrow a CloudWatch Logs event.
@@ -45,17 +48,11 @@ export async function handler(event: unknown, context: Context): Promise<Invocat
   }
 }
 
-async function run(request: RetryRequest, dryRun: boolean, context: Context): Promise<InvocationResult> {
-  const base = { trigger: request.trigger, dryRun };
-  const invocation = { config, dryRun, now: Date.now, timeLeft: () => context.getRemainingTimeInMillis() };
-  switch (request.action) {
-    case 'RETRY':
-      return { ...base, results: await retryServers(request, invocation) };
-    case 'RECOVER':
-      return { ...base, results: await recoverServers(request, invocation) };
-    case 'SWEEP':
-      return { ...base, ...(await sweepServers(request, invocation)) };
-  }
+async function run(request: RetryRequest, invocation: Invocation): Promise<InvocationResult> {
+  const base = { trigger: request.trigger, dryRun: invocation.dryRun };
+  return request.action === 'SWEEP'
+    ? { ...base, ...(await sweepServers(request, invocation)) }
+    : { ...base, results: await retryServers(request, invocation) };
 }
 
 function countOutcomes(results: readonly { outcome: string }[]): Record<string, number> {

@@ -50,6 +50,8 @@ describe('end to end on the bundled function', () => {
       server('s-f0000000000000000', { tags: { 'mgn-stall-retry': 'off' } }),
       server('s-10000000000000000'),
       server('s-20000000000000000'),
+      server('s-30000000000000000'),
+      server('s-40000000000000000'),
     ]);
     const first = await invokeBundle(standard, [
       stallEvent('s-a0000000000000000'),
@@ -61,8 +63,11 @@ describe('end to end on the bundled function', () => {
       stallEvent('s-9999999999999999a'),
     ], aws.environment);
     aws.mgn.advance(); // s-a… stalls again after its initiation
-    const recovery = stallEvent('s-a0000000000000000', { state: 'NOT_STALLED', time: new Date(Date.now() + 60_000).toISOString() });
-    const second = await invokeBundle(standard, [stallEvent('s-a0000000000000000'), recovery], aws.environment);
+    const cooldown = await invokeBundle(standard, [stallEvent('s-a0000000000000000')], aws.environment);
+    // Someone fixes it: MGN replicates again and reports NOT_STALLED.
+    Object.assign(aws.mgn.server('s-a0000000000000000') ?? {}, { replicationState: 'CONTINUOUS' });
+    const recovery = await invokeBundle(standard, [stallEvent('s-a0000000000000000', { state: 'NOT_STALLED' })], aws.environment);
+    const second = { outcomes: [...cooldown.outcomes, ...recovery.outcomes] };
     expect([...first.outcomes, ...second.outcomes].map(outcomeOf)).toEqual([
       'RETRIED', 'DRY_RUN', 'SKIPPED_NOT_STALLED', 'SKIPPED_LIFECYCLE', 'SKIPPED_ARCHIVED', 'SKIPPED_OPTED_OUT',
       'NOT_FOUND', 'SKIPPED_COOLDOWN', 'RECOVERED',
@@ -74,11 +79,19 @@ describe('end to end on the bundled function', () => {
     expect([budget, spent].map((run) => outcomeOf(run.outcomes[0]))).toEqual(['RETRIED', 'SKIPPED_BUDGET_EXHAUSTED']);
     expect(aws.sns.published).toHaveLength(1);
 
-    aws.mgn.injectFault({ operation: 'RetryDataReplication', errorType: 'AccessDeniedException', count: 1 });
+    aws.mgn.injectFault({ operation: 'RetryDataReplication', errorType: 'InternalServerException', count: 3 });
     const failed = await invokeBundle(standard, [stallEvent('s-20000000000000000')], aws.environment);
     expect(outcomeOf(failed.outcomes[0])).toBe('ReplicationRetryFailedError');
     const decision = failed.lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => 'outcome' in line);
-    expect(decision).toMatchObject({ outcome: 'FAILED', mgnErrorCode: 'AccessDeniedException', level: 'ERROR' });
+    expect(decision).toMatchObject({ outcome: 'FAILED', mgnErrorCode: 'InternalServerException', level: 'ERROR' });
+
+    aws.mgn.injectFault({ operation: 'RetryDataReplication', errorType: 'AccessDeniedException', count: 1 });
+    const denied = await invokeBundle(standard, [stallEvent('s-30000000000000000')], aws.environment);
+    expect(outcomeOf(denied.outcomes[0])).toBe('SKIPPED_ACCESS_DENIED');
+
+    aws.mgn.injectFault({ operation: 'RetryDataReplication', errorType: 'ValidationException', count: 1 });
+    const refused = await invokeBundle(standard, [stallEvent('s-40000000000000000')], aws.environment);
+    expect(outcomeOf(refused.outcomes[0])).toBe('RETRY_REFUSED');
   });
 
   it('turns 100 concurrent events for 10 servers, each in its own environment, into exactly 10 retries', async () => {

@@ -1,5 +1,5 @@
-import { InvalidInputError } from '../../lambda/retry-stalled-replication/errors';
-import { parseRetryRequest } from '../../lambda/retry-stalled-replication/input';
+import { InvalidInputError } from '../../lambda/retry-stalled-replication/decide/errors';
+import { parseRetryRequest } from '../../lambda/retry-stalled-replication/decide/input';
 import { invokeBundle, synthesizeBundledFunction } from '../../tools/bundle-runner/bundled-function';
 import { startLocalAws } from '../../tools/local-aws/local-aws';
 import { generateFleet } from '../../tools/local-mgn/local-mgn-server';

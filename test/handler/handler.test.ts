@@ -1,5 +1,5 @@
 import {
-  ConflictException,
+  AccessDeniedException,
   DescribeSourceServersCommand,
   InternalServerException,
   MgnClient,
@@ -12,10 +12,11 @@ import {
 } from '@aws-sdk/client-mgn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import { performance } from 'node:perf_hooks';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambda/retry-stalled-replication/index';
-import { writeLedgerEntry } from '../../lambda/retry-stalled-replication/ledger-api';
+import { writeLedgerEntry } from '../../lambda/retry-stalled-replication/aws/ledger-api';
 import { startLocalDynamoDB, type LocalDynamoDB } from '../../tools/local-dynamodb/local-dynamodb';
 import { TEST_ACCOUNT } from '../support/lambda-environment';
 import { OTHER_ACCOUNT, SERVER_A, SERVER_B, SERVER_C, stallEvent } from '../support/payloads';
@@ -67,13 +68,14 @@ const mgnError = {
   internal: () => new InternalServerException({ message: 'internal', $metadata: { httpStatusCode: 500 } }),
   notFound: () => new ResourceNotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }),
   validation: () => new ValidationException({ message: 'not stalled', $metadata: { httpStatusCode: 400 } }),
-  conflict: () => new ConflictException({ message: 'conflict', $metadata: { httpStatusCode: 409 } }),
+  accessDenied: () => new AccessDeniedException({ message: 'explicit deny in a service control policy', $metadata: { httpStatusCode: 403 } }),
   uninitialized: () => new UninitializedAccountException({ message: 'MGN is not initialized in this account and Region', $metadata: { httpStatusCode: 400 } }),
 };
 
 /**
  * A context whose time runs short once MGN has accepted the first retry: 31 s left before it,
- * 29 s (under the 30 s reserve) after it. Counts the retries by answering them itself.
+ * 4.5 s after it: under the 5 s kept for starting work (a tenth of the time, at least 5 s), over
+ * the 4 s kept after the last call. Counts the retries by answering them itself.
  */
 function contextRunningOutAfterFirstRetry(): Context {
   let retries = 0;
@@ -81,7 +83,7 @@ function contextRunningOutAfterFirstRetry(): Context {
     retries += 1;
     return {};
   });
-  return { ...context, getRemainingTimeInMillis: () => (retries === 0 ? 31_000 : 29_000) };
+  return { ...context, getRemainingTimeInMillis: () => (retries === 0 ? 31_000 : 4_500) };
 }
 
 let dynamodb: LocalDynamoDB;
@@ -168,11 +170,12 @@ describe('skips without calling RetryDataReplication', () => {
   });
 });
 
-describe('when RetryDataReplication fails after a passing precheck', () => {
+describe('when RetryDataReplication fails after a passing precheck (the server reads STALLED again)', () => {
   it.each([
     ['ResourceNotFoundException', 'NOT_FOUND', mgnError.notFound],
-    ['ValidationException', 'SKIPPED_NOT_STALLED', mgnError.validation],
-    ['ConflictException', 'SKIPPED_NOT_STALLED', mgnError.conflict],
+    ['ValidationException', 'RETRY_REFUSED', mgnError.validation],
+    ['UninitializedAccountException', 'SKIPPED_MGN_NOT_INITIALIZED', mgnError.uninitialized],
+    ['AccessDeniedException', 'SKIPPED_ACCESS_DENIED', mgnError.accessDenied],
   ])('%s gives %s and the invocation succeeds', async (code, outcome, error) => {
     mgnKnows(server(SERVER_A));
     mgn.on(RetryDataReplicationCommand).rejects(error());
@@ -183,10 +186,40 @@ describe('when RetryDataReplication fails after a passing precheck', () => {
     expect(line).toMatchObject({ mgnErrorCode: code });
   });
 
+  it('a refusal counts the attempt; the other permanent errors give it back', async () => {
+    for (const [error, attempts] of [[mgnError.validation, 1], [mgnError.notFound, 0], [mgnError.uninitialized, 0], [mgnError.accessDenied, 1]] as const) {
+      await dynamodb.clear();
+      mgnKnows(server(SERVER_A));
+      mgn.on(RetryDataReplicationCommand).rejects(error());
+      await handler(stallEvent(SERVER_A), context);
+      expect((await ledgerEntry(SERVER_A))?.['attemptTimes']).toEqual({ L: Array.from({ length: attempts }, () => expect.anything() as unknown) });
+    }
+  });
+
+  it('a denied retry notifies a person at once, with the error, once per episode', async () => {
+    mgnKnows(server(SERVER_A));
+    mgn.on(RetryDataReplicationCommand).rejects(mgnError.accessDenied());
+    await handler(stallEvent(SERVER_A), context);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain('explicit deny in a service control policy');
+    expect(metricValue(output.emf(), 'EscalatedWithoutRetry')).toBe(1);
+  });
+
+  it('a retry MGN applied but answered with an error counts as made when the server left STALLED', async () => {
+    let retried = false;
+    mgn.on(DescribeSourceServersCommand).callsFake(() => ({ items: [server(SERVER_A, retried ? 'INITIATING' : 'STALLED')] }));
+    mgn.on(RetryDataReplicationCommand).callsFake(() => {
+      retried = true;
+      throw mgnError.internal();
+    });
+    const result = await handler(stallEvent(SERVER_A), context);
+    expect(result.results[0]).toMatchObject({ outcome: 'RETRIED', attempt: 1 });
+    expect(result.results[0]?.reason).toContain('its answer was lost');
+  });
+
   it.each([
     ['ThrottlingException', mgnError.throttling],
     ['InternalServerException', mgnError.internal],
-    ['UninitializedAccountException', mgnError.uninitialized],
   ])('%s marks the server FAILED, counts RetryFailed and throws so Lambda retries', async (code, error) => {
     mgnKnows(server(SERVER_A));
     mgn.on(RetryDataReplicationCommand).rejects(error());
@@ -292,8 +325,8 @@ async function seedEpisode(sourceServerID: string, attemptsAgoMinutes: number[],
     episodeStartedAt: attemptTimes[0] ?? now,
     attemptTimes,
     expiresAt: Math.floor(now / 1000) + 86_400,
-    ...(escalated ? { escalatedAt: now - MINUTE } : {}),
-  });
+    ...(escalated ? { escalation: { kind: 'BUDGET_SPENT', state: 'SENT', claimedAt: now - MINUTE, leaseUntil: now, sentAt: now - MINUTE } } : {}),
+  }, { kind: 'ABSENT' }, performance.now() + 10_000);
 }
 
 async function ledgerEntry(sourceServerID: string): Promise<Record<string, unknown> | undefined> {
@@ -369,8 +402,8 @@ describe('a spent retry budget', () => {
 });
 
 describe('NOT_STALLED', () => {
-  it('closes the episode as RECOVERED with its duration and the retries it took', async () => {
-    mgnKnows(server(SERVER_A));
+  it('closes the episode as RECOVERED with its duration and the retries it took, once MGN shows it replicating', async () => {
+    mgnKnows(server(SERVER_A, 'CONTINUOUS'));
     await seedEpisode(SERVER_A, [45, 10], true);
     const recovered = await handler(stallEvent(SERVER_A, { state: 'NOT_STALLED', time: new Date().toISOString() }), context);
     expect(recovered.results[0]).toMatchObject({ outcome: 'RECOVERED' });
@@ -379,7 +412,16 @@ describe('NOT_STALLED', () => {
     expect(duration).toBeGreaterThanOrEqual(45 * 60 - 2);
     expect(duration).toBeLessThanOrEqual(45 * 60 + 2);
     expect(output.json().find((line) => line['outcome'] === 'RECOVERED')).toMatchObject({ attempts: 2 });
-    expect(mgn.calls()).toHaveLength(0);
+    expect(mgn).not.toHaveReceivedCommand(RetryDataReplicationCommand);
+  });
+
+  it('is not a recovery while the server is only initiating (a retry\'s own NOT_STALLED)', async () => {
+    mgnKnows(server(SERVER_A, 'INITIATING'));
+    await seedEpisode(SERVER_A, [10]);
+    const result = await handler(stallEvent(SERVER_A, { state: 'NOT_STALLED' }), context);
+    expect(result.results[0]).toMatchObject({ outcome: 'SKIPPED_NOT_STALLED' });
+    expect(metricValue(output.emf(), 'ReplicationRecovered')).toBe(0);
+    expect((await ledgerEntry(SERVER_A))?.['recoveredAt']).toBeUndefined();
   });
 
   it('does not refill the budget when the server stalls again soon after (the retry\'s own NOT_STALLED)', async () => {
@@ -396,14 +438,16 @@ describe('NOT_STALLED', () => {
     const longAgo = Date.now() - 8 * 60 * MINUTE;
     await writeLedgerEntry(process.env['LEDGER_TABLE_NAME'] ?? '', {
       key: `${TEST_ACCOUNT}#${SERVER_A}`, version: 4, episodeStartedAt: longAgo - 90 * MINUTE,
-      attemptTimes: [longAgo - 90 * MINUTE, longAgo - 60 * MINUTE, longAgo - 30 * MINUTE], escalatedAt: longAgo - MINUTE,
+      attemptTimes: [longAgo - 90 * MINUTE, longAgo - 60 * MINUTE, longAgo - 30 * MINUTE],
+      escalation: { kind: 'BUDGET_SPENT', state: 'SENT', claimedAt: longAgo - MINUTE, leaseUntil: longAgo, sentAt: longAgo - MINUTE },
       recoveredAt: longAgo, expiresAt: Math.floor(Date.now() / 1000) + 86_400,
-    });
+    }, { kind: 'ABSENT' }, performance.now() + 10_000);
     const fresh = await handler(stallEvent(SERVER_A), context);
     expect(fresh.results[0]).toMatchObject({ outcome: 'RETRIED', attempt: 1 });
   });
 
   it('counts nothing when there is no open episode (a duplicate NOT_STALLED)', async () => {
+    mgnKnows(server(SERVER_A, 'CONTINUOUS'));
     const result = await handler(stallEvent(SERVER_A, { state: 'NOT_STALLED' }), context);
     expect(result.results[0]).toMatchObject({ outcome: 'RECOVERED', reason: expect.stringContaining('no open stall episode') as string });
     expect(metricValue(output.emf(), 'ReplicationRecovered')).toBe(0);
@@ -442,7 +486,9 @@ describe('the sweep', () => {
   /** MGN with `total` non-archived servers over pages of `pageSize`; every `stalledEvery`th one is stalled. */
   function fleetInPages(total: number, pageSize: number, stalledEvery: number): void {
     const fleet = Array.from({ length: total }, (_, n) => server(id(n), n % stalledEvery === 0 ? 'STALLED' : 'CONTINUOUS'));
-    mgn.on(DescribeSourceServersCommand).callsFake((input: { nextToken?: string }) => {
+    mgn.on(DescribeSourceServersCommand).callsFake((input: { nextToken?: string; filters?: { sourceServerIDs?: string[] } }) => {
+      const ids = input.filters?.sourceServerIDs;
+      if (ids !== undefined) return { items: fleet.filter((item) => ids.includes(item.sourceServerID ?? '')) };
       const start = Number(input.nextToken ?? '0');
       const end = start + pageSize;
       return { items: fleet.slice(start, end), ...(end < total ? { nextToken: String(end) } : {}) };
@@ -452,10 +498,12 @@ describe('the sweep', () => {
   it('reads every page of non-archived servers and retries exactly the stalled ones', async () => {
     fleetInPages(25, 10, 5);
     const result = await handler({ sweep: true }, context);
-    expect(mgn).toHaveReceivedCommandTimes(DescribeSourceServersCommand, 3);
+    // Three pages, then the five stalled servers read again, in one call, right before their decisions.
+    expect(mgn).toHaveReceivedCommandTimes(DescribeSourceServersCommand, 4);
     expect(mgn).toHaveReceivedCommandWith(DescribeSourceServersCommand, { filters: { isArchived: false }, maxResults: 1000 });
+    expect(mgn).toHaveReceivedCommandWith(DescribeSourceServersCommand, { filters: { sourceServerIDs: [0, 5, 10, 15, 20].map(id) } });
     expect(result.sweep).toEqual({
-      serversScanned: 25, pagesRead: 3, scanComplete: true, stalledServersFound: 5, notReached: [], notReachedCount: 0,
+      serversScanned: 25, pagesRead: 3, scanComplete: true, stalledServersFound: 5, recoveriesFound: 0, notReached: [], notReachedCount: 0,
     });
     expect(result.results.map((entry) => entry.outcome)).toEqual(['RETRIED', 'RETRIED', 'RETRIED', 'RETRIED', 'RETRIED']);
     expect(mgn.commandCalls(RetryDataReplicationCommand).map((call) => call.args[0].input.sourceServerID).sort()).toEqual(
@@ -501,9 +549,12 @@ describe('the sweep', () => {
 
   it('decides the servers found before a page fails to load, then fails the invocation', async () => {
     const fleet = Array.from({ length: 4 }, (_, n) => server(id(n)));
-    mgn.on(DescribeSourceServersCommand)
-      .resolvesOnce({ items: fleet.slice(0, 2), nextToken: 'page-2' })
-      .rejects(mgnError.internal());
+    mgn.on(DescribeSourceServersCommand).callsFake((input: { nextToken?: string; filters?: { sourceServerIDs?: string[] } }) => {
+      const ids = input.filters?.sourceServerIDs;
+      if (ids !== undefined) return { items: fleet.filter((item) => ids.includes(item.sourceServerID ?? '')) };
+      if (input.nextToken === undefined) return { items: fleet.slice(0, 2), nextToken: 'page-2' };
+      throw mgnError.internal();
+    });
     await expect(handler({ sweep: true }, context)).rejects.toMatchObject({ name: 'InternalServerException' });
     expect(mgn.commandCalls(RetryDataReplicationCommand).map((call) => call.args[0].input.sourceServerID)).toEqual([id(0), id(1)]);
   });
@@ -517,8 +568,21 @@ describe('the sweep', () => {
     expect(await dynamodb.items()).toEqual([]);
   });
 
-  it('fails the invocation when MGN cannot be read', async () => {
+  it('fails the invocation when MGN cannot be read for a transient reason', async () => {
     mgn.on(DescribeSourceServersCommand).rejects(mgnError.throttling());
     await expect(handler({ sweep: true }, context)).rejects.toMatchObject({ name: 'ThrottlingException' });
+  });
+
+  it.each([
+    ['MGN is not initialized', mgnError.uninitialized, 'SKIPPED_MGN_NOT_INITIALIZED', /MGN is not initialized/],
+    ['DescribeSourceServers is denied', mgnError.accessDenied, 'SKIPPED_ACCESS_DENIED', /access denied/],
+  ])('succeeds, says so and notifies once a week when %s', async (_name, error, outcome, subject) => {
+    mgn.on(DescribeSourceServersCommand).rejects(error());
+    const result = await handler({ sweep: true }, context);
+    expect(result.sweep).toMatchObject({ outcome, pagesRead: 0 });
+    expect(metricValue(output.emf(), 'RetrySkipped', ['Reason', outcome])).toBe(1);
+    await handler({ sweep: true }, context);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Subject).toMatch(subject);
   });
 });

@@ -88,13 +88,14 @@ describe('the stall event rule', () => {
 });
 
 describe('the function', () => {
-  it('runs Node.js 24 on arm64 with the chosen memory, timeout and reserved concurrency', () => {
+  it('runs Node.js 24 on arm64 with the chosen memory and timeout, and no reserved concurrency by default', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       MemorySize: 256,
       Timeout: 300,
-      ReservedConcurrentExecutions: 5,
+      // A reservation must leave 100 unreserved executions: any default breaks the first deploy in new accounts.
+      ReservedConcurrentExecutions: Match.absent(),
     });
   });
 
@@ -162,7 +163,7 @@ describe('IAM', () => {
     const statements = roleStatements();
     const actions = statements.flatMap((statement) => [statement.Action].flat());
     expect(actions.sort()).toEqual([
-      'dynamodb:GetItem', 'dynamodb:PutItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream',
+      'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream',
       'logs:PutLogEvents', 'mgn:DescribeSourceServers', 'mgn:RetryDataReplication', 'sns:Publish',
       // Lambda writes failed invocations to the on-failure queue with the function's role.
       'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage',
@@ -176,6 +177,10 @@ describe('IAM', () => {
     const resourcesOf = (action: string): unknown[] =>
       [roleStatements().find((statement) => [statement.Action].flat().includes(action))?.Resource].flat();
     expect(resourcesOf('dynamodb:PutItem')).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/AttemptLedger/) as string, 'Arn'] }]);
+    // Query only the open-episodes index, never the table.
+    expect(resourcesOf('dynamodb:Query')).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/AttemptLedger/) as string, 'Arn'] }, '/index/OpenEpisodesByAccount']] },
+    ]);
     expect(resourcesOf('sns:Publish')).toEqual([{ Ref: expect.stringMatching(/NotificationTopic/) as string }]);
     expect(resourcesOf('kms:GenerateDataKey')).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/NotificationKey/) as string, 'Arn'] }]);
     expect(resourcesOf('sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/FailedInvocationQueue/) as string, 'Arn'] }]);
@@ -213,6 +218,14 @@ describe('the attempt ledger table', () => {
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('indexes open stall episodes by account, keys only, so a sweep lists them with one query', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        { IndexName: 'OpenEpisodesByAccount', KeySchema: [{ AttributeName: 'openEpisodeAccount', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+      ],
     });
   });
 
@@ -301,7 +314,7 @@ describe('the sweep schedule', () => {
 });
 
 describe('reserved concurrency', () => {
-  it('is configurable and can be turned off', () => {
+  it('is off by default, and configurable', () => {
     synthesizeWith('Ten', { reservedConcurrency: 10 }).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 10 });
     synthesizeWith('Unreserved', { reservedConcurrency: 'off' }).hasResourceProperties('AWS::Lambda::Function', {
       ReservedConcurrentExecutions: Match.absent(),

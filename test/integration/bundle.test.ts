@@ -123,8 +123,10 @@ describe('the synthesized bundle against local MGN, DynamoDB and SNS endpoints',
     expect(local.mgn.acceptedRetries()).toHaveLength(1);
   });
 
-  it('closes the stall episode on NOT_STALLED with ReplicationRecovered and StallDuration', async () => {
+  it('closes the stall episode on NOT_STALLED, once MGN shows it replicating, with ReplicationRecovered and StallDuration', async () => {
     await invokeBundle(fn, [stallEvent(SERVER_A)], local.environment);
+    Object.assign(local.mgn.server(SERVER_A) ?? {}, { afterRetry: 'RECOVERS' });
+    local.mgn.advance(); // INITIATING → INITIAL_SYNC
     const recovery = stallEvent(SERVER_A, { state: 'NOT_STALLED', time: new Date(Date.now() + 5000).toISOString() });
     const { outcomes, lines } = await invokeBundle(fn, [recovery], local.environment);
     expect(outcomeOf(outcomes[0])).toBe('RECOVERED');
@@ -142,6 +144,13 @@ describe('the synthesized bundle against local MGN, DynamoDB and SNS endpoints',
 });
 
 describe('the bundle synthesized with settings', () => {
+  it('with an empty skipLifecycleStates, starts and retries a stalled server in any lifecycle state', async () => {
+    const everyState = synthesizeBundledFunction({ ...DEFAULT_CONFIG, skipLifecycleStates: [] });
+    expect(everyState.environment['SKIP_LIFECYCLE_STATES']).toBe('');
+    const { outcomes } = await invokeBundle(everyState, [stallEvent(SERVER_C)], local.environment);
+    expect(outcomes.map(outcomeOf)).toEqual(['RETRIED']);
+  });
+
   it('with dryRun configured, never writes to MGN even for a STALLED event', async () => {
     const dryRunFn = synthesizeBundledFunction({ ...DEFAULT_CONFIG, dryRun: true });
     const { outcomes } = await invokeBundle(dryRunFn, [stallEvent(SERVER_A), { sourceServerID: SERVER_A, dryRun: false }], local.environment);
@@ -177,10 +186,13 @@ describe('the sweep of the synthesized bundle', () => {
       const [outcome] = outcomes;
       if (!outcome?.ok) throw new Error(`sweep failed: ${JSON.stringify(outcome)}`);
       expect(outcome.result.sweep).toEqual({
-        serversScanned: 2500, pagesRead: 3, scanComplete: true, stalledServersFound: 40, notReached: [], notReachedCount: 0,
+        serversScanned: 2500, pagesRead: 3, scanComplete: true, stalledServersFound: 40, recoveriesFound: 0, notReached: [], notReachedCount: 0,
       });
+      // Three pages, then the 40 stalled servers read again by ID, in one call, right before their decisions.
       const describes = fleetMgn.mgn.calls.filter((call) => call.operation === 'DescribeSourceServers');
-      expect(describes.map((call) => (call.body as { nextToken?: string }).nextToken === undefined)).toEqual([true, false, false]);
+      const pages = describes.filter((call) => (call.body as { filters?: { isArchived?: boolean } }).filters?.isArchived === false);
+      expect(pages.map((call) => (call.body as { nextToken?: string }).nextToken === undefined)).toEqual([true, false, false]);
+      expect(describes).toHaveLength(4);
       const retried = fleetMgn.mgn.acceptedRetries();
       expect(retried).toHaveLength(40);
       expect(new Set(retried).size).toBe(40);

@@ -1,37 +1,40 @@
+import { performance } from 'node:perf_hooks';
+import { claimStall, updateEntry, type LedgerAccess, type StallClaim } from '../../lambda/retry-stalled-replication/attempt-ledger';
+import { queryOpenEpisodes } from '../../lambda/retry-stalled-replication/aws/ledger-api';
 import {
-  claimAttempt,
+  LEDGER_RETENTION_DAYS,
   closeEpisode,
-  releaseClaim,
-  releaseEscalationClaim,
-  type ClaimResult,
-} from '../../lambda/retry-stalled-replication/attempt-ledger';
-import { EPISODE_GAP_MS, LEDGER_RETENTION_DAYS } from '../../lambda/retry-stalled-replication/stall-episode';
+  releaseAttempt,
+  releaseEscalation,
+  type LedgerEntry,
+} from '../../lambda/retry-stalled-replication/decide/stall-episode';
 import { startLocalDynamoDB, type LocalDynamoDB } from '../../tools/local-dynamodb/local-dynamodb';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const MINUTE = 60_000;
-const defaults = { cooldownMinutes: 30, maxAttempts: 3 };
+const ACCOUNT = '111122223333';
 
 let dynamodb: LocalDynamoDB;
-let table: string;
 let serverNumber = 0;
 /** A fresh ledger key per test, so tests share one dynalite without sharing state. */
 let key: string;
 
 beforeAll(async () => {
   dynamodb = await startLocalDynamoDB();
-  table = dynamodb.tableName;
   // The ledger adapter's real DynamoDBClient finds dynalite through the standard variable.
   process.env['AWS_ENDPOINT_URL_DYNAMODB'] = dynamodb.endpoint;
 });
 afterAll(() => dynamodb.stop());
 beforeEach(() => {
   serverNumber += 1;
-  key = `111122223333#s-${String(serverNumber).padStart(17, '0')}`;
+  key = `${ACCOUNT}#s-${String(serverNumber).padStart(17, '0')}`;
 });
 
-const kinds = (results: ClaimResult[]): Record<string, number> =>
-  results.reduce<Record<string, number>>((count, result) => ({ ...count, [result.kind]: (count[result.kind] ?? 0) + 1 }), {});
+const ledger = (cooldownMinutes = 30, maxAttempts = 3): LedgerAccess => ({ tableName: dynamodb.tableName, policy: { cooldownMinutes, maxAttempts } });
+const soon = (): number => performance.now() + 10_000;
+const claim = (access: LedgerAccess, now: number): Promise<StallClaim> => claimStall(access, key, { now, stalledSince: now }, soon(), false);
+const kinds = (claims: StallClaim[]): Record<string, number> =>
+  claims.reduce<Record<string, number>>((count, { plan }) => ({ ...count, [plan.verdict.kind]: (count[plan.verdict.kind] ?? 0) + 1 }), {});
 
 async function storedItem(): Promise<Record<string, unknown> | undefined> {
   return (await dynamodb.items()).find((item) => item['pk']?.S === key);
@@ -39,87 +42,66 @@ async function storedItem(): Promise<Record<string, unknown> | undefined> {
 
 describe('the attempt ledger on dynalite', () => {
   it('lets exactly one of 50 concurrent claims for one server win', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, () => claimAttempt(table, key, defaults, T0)));
-    expect(kinds(results)).toEqual({ CLAIMED: 1, COOLDOWN: 49 });
+    const claims = await Promise.all(Array.from({ length: 50 }, () => claim(ledger(), T0)));
+    expect(kinds(claims)).toEqual({ RETRY: 1, COOLDOWN: 49 });
     expect((await storedItem())?.['attemptTimes']).toEqual({ L: [{ N: String(T0) }] });
   });
 
-  it('with no cooldown, 50 concurrent claims spend the budget exactly and escalate once', async () => {
-    const policy = { cooldownMinutes: 0, maxAttempts: 3 };
-    const results = await Promise.all(Array.from({ length: 50 }, () => claimAttempt(table, key, policy, T0)));
-    expect(kinds(results)).toEqual({ CLAIMED: 3, BUDGET_EXHAUSTED: 47 });
-    expect(results.filter((result) => result.kind === 'BUDGET_EXHAUSTED' && result.escalationClaimed !== undefined)).toHaveLength(1);
-    expect(results.filter((result) => result.kind === 'CLAIMED').map((result) => result.attempt).sort()).toEqual([1, 2, 3]);
+  it('with no cooldown, 50 concurrent claims spend the budget exactly and claim the notice once', async () => {
+    const claims = await Promise.all(Array.from({ length: 50 }, () => claim(ledger(0, 3), T0)));
+    expect(kinds(claims)).toEqual({ RETRY: 3, BUDGET_SPENT: 47 });
+    expect(claims.filter(({ plan }) => plan.escalate === 'BUDGET_SPENT')).toHaveLength(1);
+    expect(claims.flatMap(({ plan }) => (plan.verdict.kind === 'RETRY' ? [plan.verdict.attempt] : [])).sort()).toEqual([1, 2, 3]);
   });
 
-  it('refuses a claim until the cooldown has passed, to the millisecond', async () => {
-    expect((await claimAttempt(table, key, defaults, T0)).kind).toBe('CLAIMED');
-    expect(await claimAttempt(table, key, defaults, T0 + 30 * MINUTE - 1)).toEqual({
-      kind: 'COOLDOWN', attempts: 1, lastAttemptAt: T0, retryAfter: T0 + 30 * MINUTE,
-    });
-    expect(await claimAttempt(table, key, defaults, T0 + 30 * MINUTE)).toMatchObject({ kind: 'CLAIMED', attempt: 2 });
+  it('gives back a claimed attempt, so the next try is not in cooldown', async () => {
+    const { stored } = await claim(ledger(), T0);
+    const { changed } = await updateEntry(ledger(), key, (entry) => (entry ? releaseAttempt(entry, T0, T0 + 1) : undefined), T0 + 1, soon(), stored);
+    expect(changed).toBe(true);
+    expect((await claim(ledger(), T0 + 2)).plan.verdict).toEqual({ kind: 'RETRY', attempt: 1 });
   });
 
-  it('stops at the budget and claims the escalation exactly once', async () => {
-    const policy = { cooldownMinutes: 30, maxAttempts: 2 };
-    expect(await claimAttempt(table, key, policy, T0)).toMatchObject({ kind: 'CLAIMED', attempt: 1 });
-    expect(await claimAttempt(table, key, policy, T0 + 30 * MINUTE)).toMatchObject({ kind: 'CLAIMED', attempt: 2 });
-    const first = await claimAttempt(table, key, policy, T0 + 60 * MINUTE);
-    expect(first).toMatchObject({ kind: 'BUDGET_EXHAUSTED', escalationClaimed: { escalatedAt: T0 + 60 * MINUTE } });
-    const later = await Promise.all(Array.from({ length: 10 }, () => claimAttempt(table, key, policy, T0 + 90 * MINUTE)));
-    expect(later.every((result) => result.kind === 'BUDGET_EXHAUSTED' && result.escalationClaimed === undefined)).toBe(true);
+  it('applies a change to the entry as it is now when another decision moved it on meanwhile', async () => {
+    const first = await claim(ledger(0, 3), T0);
+    await claim(ledger(0, 3), T0 + 1);
+    // Starting from the stale entry, the write loses the race, reads again and gives back the right attempt.
+    const { entry, changed } = await updateEntry(ledger(0, 3), key, (current) => (current ? releaseAttempt(current, T0, T0 + 2) : undefined), T0 + 2, soon(), first.stored);
+    expect(changed).toBe(true);
+    expect(entry?.attemptTimes).toEqual([T0 + 1]);
   });
 
-  it('gives back a claim whose retry failed, so the next try is not in cooldown', async () => {
-    const claim = await claimAttempt(table, key, defaults, T0);
-    if (claim.kind !== 'CLAIMED') throw new Error('expected a claim');
-    expect(await releaseClaim(table, claim.claimed, T0 + 1)).toBe(true);
-    expect(await claimAttempt(table, key, defaults, T0 + 2)).toMatchObject({ kind: 'CLAIMED', attempt: 1 });
+  it('gives a notice claim back only to its holder', async () => {
+    await claim(ledger(0, 1), T0);
+    const { plan, stored } = await claim(ledger(0, 1), T0 + 1);
+    expect(plan.escalate).toBe('BUDGET_SPENT');
+    const claimedAt = (stored as LedgerEntry).escalation?.claimedAt ?? 0;
+    const { changed } = await updateEntry(ledger(0, 1), key, (entry) => (entry ? releaseEscalation(entry, claimedAt, T0 + 2) : undefined), T0 + 2, soon(), stored);
+    expect(changed).toBe(true);
+    expect((await claim(ledger(0, 1), T0 + 3)).plan.escalate).toBe('BUDGET_SPENT');
   });
 
-  it('gives back an escalation whose notification failed, so the next try sends it', async () => {
-    const policy = { cooldownMinutes: 0, maxAttempts: 1 };
-    await claimAttempt(table, key, policy, T0);
-    const exhausted = await claimAttempt(table, key, policy, T0 + 1);
-    if (exhausted.kind !== 'BUDGET_EXHAUSTED' || exhausted.escalationClaimed === undefined) throw new Error('expected the escalation');
-    expect(await releaseEscalationClaim(table, exhausted.escalationClaimed, T0 + 2)).toBe(true);
-    expect(await claimAttempt(table, key, policy, T0 + 3)).toMatchObject({ kind: 'BUDGET_EXHAUSTED', escalationClaimed: { escalatedAt: T0 + 3 } });
+  it('lists the open episodes of an account from the index, and no ended one', async () => {
+    const { stored } = await claim(ledger(), T0);
+    expect(await queryOpenEpisodes(dynamodb.tableName, ACCOUNT, soon())).toContain(key.split('#')[1]);
+    await updateEntry(ledger(), key, (entry) => closeEpisode(entry, T0 + MINUTE, T0 + MINUTE)?.next, T0 + MINUTE, soon(), stored);
+    expect(await queryOpenEpisodes(dynamodb.tableName, ACCOUNT, soon())).not.toContain(key.split('#')[1]);
+    expect(await queryOpenEpisodes(dynamodb.tableName, '999999999999', soon())).toEqual(new Set());
   });
 
-  it('does not release a claim the entry has moved past', async () => {
-    const policy = { cooldownMinutes: 0, maxAttempts: 3 };
-    const first = await claimAttempt(table, key, policy, T0);
-    await claimAttempt(table, key, policy, T0 + 1);
-    if (first.kind !== 'CLAIMED') throw new Error('expected a claim');
-    expect(await releaseClaim(table, first.claimed, T0 + 2)).toBe(false);
-  });
-
-  it('closes the episode on recovery; a stall soon after continues it, one after a quiet period starts afresh', async () => {
-    const policy = { cooldownMinutes: 0, maxAttempts: 2 };
-    await claimAttempt(table, key, policy, T0);
-    await claimAttempt(table, key, policy, T0 + MINUTE);
-    expect((await claimAttempt(table, key, policy, T0 + 2 * MINUTE)).kind).toBe('BUDGET_EXHAUSTED');
-    expect(await closeEpisode(table, key, T0 + 10 * MINUTE, T0 + 10 * MINUTE + 500)).toMatchObject({
-      kind: 'CLOSED', attempts: 2, stallSeconds: 600,
-    });
-    expect(await closeEpisode(table, key, T0 + 11 * MINUTE, T0 + 11 * MINUTE)).toEqual({ kind: 'NO_OPEN_EPISODE' });
-    // Back within the episode gap: the same trouble, the same spent budget, no second notification.
-    expect(await claimAttempt(table, key, policy, T0 + 20 * MINUTE)).toEqual({ kind: 'BUDGET_EXHAUSTED', entry: expect.objectContaining({ escalatedAt: T0 + 2 * MINUTE }) as object });
-    await closeEpisode(table, key, T0 + 25 * MINUTE, T0 + 25 * MINUTE);
-    const later = T0 + 25 * MINUTE + EPISODE_GAP_MS + 1;
-    const fresh = await claimAttempt(table, key, policy, later);
-    expect(fresh).toMatchObject({ kind: 'CLAIMED', attempt: 1, claimed: { episodeStartedAt: later } });
-    expect((await storedItem())?.['escalatedAt']).toBeUndefined();
-  });
-
-  it('records that a skipped server is still stalled, so its episode stays open', async () => {
-    await claimAttempt(table, key, defaults, T0);
-    await claimAttempt(table, key, defaults, T0 + 20 * MINUTE);
-    expect((await storedItem())?.['lastSeenStalledAt']).toEqual({ N: String(T0 + 20 * MINUTE) });
+  it('replaces an item without a version, or with a string version, through a write conditioned on it as stored', async () => {
+    await dynamodb.putItem({ pk: { S: key }, episodeStartedAt: { N: String(T0) }, attemptTimes: { L: [] } });
+    const concurrent = await Promise.all(Array.from({ length: 10 }, () => claim(ledger(), T0)));
+    expect(kinds(concurrent)).toEqual({ RETRY: 1, COOLDOWN: 9 });
+    expect((await storedItem())?.['version']).toEqual({ N: '1' });
+    serverNumber += 1;
+    key = `${ACCOUNT}#s-${String(serverNumber).padStart(17, '0')}`;
+    await dynamodb.putItem({ pk: { S: key }, version: { S: '8' }, episodeStartedAt: { N: String(T0) }, attemptTimes: { L: [] } });
+    expect((await claim(ledger(), T0)).plan.verdict).toEqual({ kind: 'RETRY', attempt: 1 });
+    expect((await storedItem())?.['version']).toEqual({ N: '9' });
   });
 
   it('sets the TTL attribute to the retention period after the last write', async () => {
-    await claimAttempt(table, key, defaults, T0);
+    await claim(ledger(), T0);
     expect((await storedItem())?.['expiresAt']).toEqual({ N: String(T0 / 1000 + LEDGER_RETENTION_DAYS * 86_400) });
   });
 });

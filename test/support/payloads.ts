@@ -6,7 +6,7 @@ export const SERVER_B = 's-0a1b2c3d4e5f6a7b8';
 export const SERVER_C = 's-9f8e7d6c5b4a39281';
 export const OTHER_ACCOUNT = '444455556666';
 
-/** An MGN stall event as EventBridge delivers it. */
+/** An MGN stall event as EventBridge delivers it, dated now unless `time` is given. */
 export function stallEvent(
   sourceServerID: string,
   overrides: { account?: string; region?: string; state?: string; time?: string } = {},
@@ -19,7 +19,7 @@ export function stallEvent(
     'detail-type': 'MGN Source Server Data Replication Stalled Change',
     source: 'aws.mgn',
     account,
-    time: overrides.time ?? '2026-11-25T20:12:19Z',
+    time: overrides.time ?? `${new Date().toISOString().slice(0, 19)}Z`,
     region,
     resources: [`arn:aws:mgn:${region}:${account}:source-server/${sourceServerID}`],
     detail: { state: overrides.state ?? 'STALLED' },

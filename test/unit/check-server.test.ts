@@ -1,4 +1,5 @@
-import { checkServer, type ServerSnapshot } from '../../lambda/retry-stalled-replication/check-server';
+import { checkServer } from '../../lambda/retry-stalled-replication/decide/check-server';
+import { isReplicating, type ServerFacts } from '../../lambda/retry-stalled-replication/decide/server-facts';
 
 const policy = { skipLifecycleStates: ['CUTTING_OVER', 'CUTOVER', 'DISCONNECTED'], optOutTagKey: 'mgn-stall-retry' };
 const REPLICATION_STATES = [
@@ -11,7 +12,7 @@ const LIFECYCLE_STATES = [
 ];
 
 /** The expected outcome, written independently of the implementation's branch order. */
-function expected(server: ServerSnapshot): string {
+function expected(server: ServerFacts): string {
   if (server.isArchived) return 'SKIPPED_ARCHIVED';
   if (['CUTTING_OVER', 'CUTOVER', 'DISCONNECTED'].includes(server.lifeCycleState ?? '')) return 'SKIPPED_LIFECYCLE';
   if (server.tags['mgn-stall-retry']?.toLowerCase() === 'off') return 'SKIPPED_OPTED_OUT';
@@ -56,7 +57,7 @@ describe('checkServer', () => {
   });
 
   it('explains a skip with the state that caused it', () => {
-    const check = checkServer({ sourceServerID: 's-1234567890abcdef0', isArchived: false, replicationState: 'STALLED', lifeCycleState: 'CUTTING_OVER', tags: {} }, policy);
+    const check = checkServer({ isArchived: false, replicationState: 'STALLED', lifeCycleState: 'CUTTING_OVER', tags: {} }, policy);
     expect(check).toEqual({ action: 'SKIP', outcome: 'SKIPPED_LIFECYCLE', reason: 'lifecycle state CUTTING_OVER is in the skip list' });
   });
 
@@ -64,5 +65,25 @@ describe('checkServer', () => {
     const server = { sourceServerID: 's-1234567890abcdef0', isArchived: false, replicationState: 'STALLED', lifeCycleState: 'TESTING', tags: {} };
     expect(checkServer(server, { ...policy, skipLifecycleStates: [] }).action).toBe('PROCEED');
     expect(checkServer(server, { ...policy, skipLifecycleStates: ['TESTING'] }).action).toBe('SKIP');
+  });
+});
+
+describe('isReplicating', () => {
+  it.each<[string | undefined, string | undefined, boolean]>([
+    ['CONTINUOUS', 'AGENT_BASED', true],
+    ['INITIAL_SYNC', undefined, true],
+    ['BACKLOG', 'AGENT_BASED', true],
+    ['CREATING_SNAPSHOT', 'AGENT_BASED', true],
+    ['RESCAN', 'AGENT_BASED', true],
+    ['INITIATING', 'AGENT_BASED', false],
+    ['STALLED', 'AGENT_BASED', false],
+    ['PAUSED', 'AGENT_BASED', false],
+    ['DISCONNECTED', 'AGENT_BASED', false],
+    ['SHIPPING_SNAPSHOT', 'AGENT_BASED', false],
+    ['SHIPPING_SNAPSHOT', 'SNAPSHOT_SHIPPING', true],
+    ['PENDING_SNAPSHOT_SHIPPING', 'SNAPSHOT_SHIPPING', true],
+    [undefined, 'AGENT_BASED', false],
+  ])('%s (%s) is replicating: %s', (replicationState, replicationType, expected) => {
+    expect(isReplicating({ replicationState, replicationType })).toBe(expected);
   });
 });

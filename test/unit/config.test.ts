@@ -44,6 +44,21 @@ describe('parseConfig', () => {
     expect(parseConfig(all)).toEqual(all);
   });
 
+  it('accepts an empty skip list: every lifecycle state may then be retried', () => {
+    expect(parseConfig({ skipLifecycleStates: [] }).skipLifecycleStates).toEqual([]);
+  });
+
+  it.each(['cron(0 * * * ? *)', 'cron(15 10 ? * 6L 2026-2030)', 'cron(0/15 * L * ? *)', 'cron(0 8 ? * MON-FRI *)', 'cron(0 8 ? * 2#1 *)', 'cron(0 8 15W * ? *)', 'rate(12 hours)', 'off'])(
+    'accepts the schedule %s',
+    (sweepSchedule) => {
+      expect(parseConfig({ sweepSchedule }).sweepSchedule).toBe(sweepSchedule);
+    },
+  );
+
+  it('has no reserved concurrency by default: a reservation breaks the first deploy in accounts with a small quota', () => {
+    expect(DEFAULT_CONFIG.reservedConcurrency).toBe('off');
+  });
+
   it('accepts a multi-Region KMS key for the central topic', () => {
     const key = 'arn:aws:kms:us-east-1:999988887777:key/mrk-0123456789abcdef0123456789abcdef';
     expect(parseConfig({ notificationTopicArn: 'arn:aws:sns:us-east-1:999988887777:central', notificationTopicKeyArn: key }).notificationTopicKeyArn).toBe(key);
@@ -93,6 +108,18 @@ describe('parseConfig', () => {
     ['an aws: tag key', { optOutTagKey: 'aws:mgn' }, /mgnStallRetry\.optOutTagKey/],
     ['a retention CloudWatch lacks', { logRetentionDays: 10 }, /mgnStallRetry\.logRetentionDays must be one of/],
     ['a bad removal policy', { ledgerRemovalPolicy: 'delete' }, /mgnStallRetry\.ledgerRemovalPolicy must be "retain" or "destroy"/],
+    ['a cron CloudFormation would reject (both day fields given)', { sweepSchedule: 'cron(0 * * * * *)' }, /mgnStallRetry\.sweepSchedule must give exactly one of day-of-month and day-of-week as "\?"/],
+    ['a cron with an hour out of range', { sweepSchedule: 'cron(0 25 * * ? *)' }, /mgnStallRetry\.sweepSchedule has an invalid hours field "25"/],
+    ['a cron with a bad month name', { sweepSchedule: 'cron(0 8 * JANUARY ? *)' }, /mgnStallRetry\.sweepSchedule has an invalid month field/],
+    ['a cron with five fields', { sweepSchedule: 'cron(0 8 * * ?)' }, /mgnStallRetry\.sweepSchedule must have six cron fields/],
+    ['a Region that does not exist', { environments: [{ account: '111122223333', region: 'xx-fake-9' }] }, /mgnStallRetry\.environments \[0\]\.region xx-fake-9 is not an AWS Region/],
+    ['a setting named __proto__', '{"__proto__": {"cooldownMinutes": 0}}', /mgnStallRetry\.__proto__ is not a known setting/],
+    ['a setting named constructor', { constructor: 1 }, /mgnStallRetry\.constructor is not a known setting/],
+    ['a setting named toString', { toString: 'x' }, /mgnStallRetry\.toString is not a known setting/],
+    ['a setting named hasOwnProperty', { hasOwnProperty: 1 }, /mgnStallRetry\.hasOwnProperty is not a known setting/],
+    ['a setting named valueOf', { valueOf: 2 }, /mgnStallRetry\.valueOf is not a known setting/],
+    ['a null setting', { maxAttempts: null }, /mgnStallRetry\.maxAttempts must be a whole number from 1 to 20, got null$/],
+    ['null settings', 'null', /mgnStallRetry must be a JSON object of settings, got null$/],
     ['malformed JSON', '{cooldownMinutes:5}', /mgnStallRetry is not valid JSON/],
     ['an array', [1, 2], /mgnStallRetry must be a JSON object of settings, got an array/],
   ])('rejects %s, naming the key', (_name, raw, message) => {

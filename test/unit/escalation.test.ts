@@ -1,7 +1,9 @@
-import { consoleUrl, formatEscalation, hintFor } from '../../lambda/retry-stalled-replication/escalation';
+import { consoleUrl, formatAccountNotice, formatDuration, formatEscalation, hintFor } from '../../lambda/retry-stalled-replication/decide/escalation-message';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const facts = {
+  kind: 'BUDGET_SPENT' as const,
+  now: T0 + 5_400_000,
   sourceServerID: 's-1234567890abcdef0',
   hostname: 'web-01.example.internal',
   accountID: '111122223333',
@@ -15,7 +17,7 @@ const facts = {
     version: 4,
     episodeStartedAt: T0,
     attemptTimes: [T0, T0 + 1_800_000, T0 + 3_600_000],
-    escalatedAt: T0 + 5_400_000,
+    escalation: { kind: 'BUDGET_SPENT' as const, state: 'PENDING' as const, claimedAt: T0 + 5_400_000, leaseUntil: T0 + 5_460_000 },
     expiresAt: 0,
   },
   maxAttempts: 3,
@@ -59,6 +61,50 @@ describe('formatEscalation', () => {
     const { message: bare } = formatEscalation({ ...facts, replicationError: undefined, rawError: undefined, hostname: undefined });
     expect(bare).toContain('none reported');
     expect(bare).toContain('Hostname:');
+  });
+});
+
+describe('formatEscalation for each cause', () => {
+  it('says a denied retry cannot be made, with the error, and what to check', () => {
+    const { subject, message } = formatEscalation({
+      ...facts,
+      kind: 'ACCESS_DENIED',
+      entry: { ...facts.entry, attemptTimes: [T0], lastRetryProblem: 'attempt 1 denied: AccessDeniedException: explicit deny' },
+    });
+    expect(subject).toBe('MGN retry denied, replication stalled: web-01.example.internal (s-1234567890abcdef0)');
+    expect(message).toContain('service control policies');
+    expect(message).toMatch(/Last retry:\s+attempt 1 denied: AccessDeniedException: explicit deny/);
+  });
+
+  it('says how long a stall has lasted when retries are not getting it going', () => {
+    const { subject, message } = formatEscalation({ ...facts, kind: 'STILL_STALLED', now: T0 + 2 * 3_600_000 + 5 * 60_000 });
+    expect(subject).toBe('MGN replication stalled for 2 h 5 min: web-01.example.internal (s-1234567890abcdef0)');
+    expect(message).toContain('has been stalled for 2 h 5 min without replicating again (3 retries made)');
+  });
+
+  it('mentions a repaired ledger entry', () => {
+    const { message } = formatEscalation({ ...facts, entry: { ...facts.entry, repairNote: 'the ledger entry was malformed and was repaired at X (version is missing)' } });
+    expect(message.replace(/\s+/g, ' ')).toContain('Note: the ledger entry was malformed and was repaired at X (version is missing).');
+  });
+});
+
+describe('formatAccountNotice', () => {
+  it.each([
+    ['MGN_NOT_INITIALIZED' as const, /MGN is not initialized in 111122223333 eu-west-1/, /InitializeService/],
+    ['ACCESS_DENIED' as const, /cannot read MGN in 111122223333 eu-west-1: access denied/, /service control\npolicies|service control policies/],
+  ])('%s names the account, the Region, the error and what to do', (problem, subject, action) => {
+    const notice = formatAccountNotice(problem, '111122223333', 'eu-west-1', { code: 'SomeException', message: 'what MGN said' });
+    expect(notice.subject).toMatch(subject);
+    expect(notice.message).toContain('Error: SomeException: what MGN said');
+    expect(notice.message).toMatch(action);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0 min'], [59 * 60_000, '59 min'], [60 * 60_000, '1 h'], [125 * 60_000, '2 h 5 min'], [48 * 3_600_000, '2 d'], [53 * 3_600_000, '2 d 5 h'], [-5, '0 min'],
+  ])('%d ms reads %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
   });
 });
 

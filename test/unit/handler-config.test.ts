@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../../lambda/retry-stalled-replication/errors';
+import { ConfigurationError } from '../../lambda/retry-stalled-replication/decide/errors';
 import { readHandlerConfig } from '../../lambda/retry-stalled-replication/config';
 
 const complete = {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { InvalidInputError } from '../../lambda/retry-stalled-replication/errors';
-import { parseRetryRequest } from '../../lambda/retry-stalled-replication/input';
+import { InvalidInputError } from '../../lambda/retry-stalled-replication/decide/errors';
+import { parseRetryRequest } from '../../lambda/retry-stalled-replication/decide/input';
 import { OTHER_ACCOUNT, SERVER_A, SERVER_B, stallEvent } from '../support/payloads';
 import { TEST_ACCOUNT, TEST_REGION } from '../support/lambda-environment';
 
@@ -19,9 +19,9 @@ function rejection(payload: unknown): InvalidInputError {
 
 describe('parseRetryRequest accepts', () => {
   it('the MGN stall event, taking the server from resources[0]', () => {
-    expect(parseRetryRequest(stallEvent(SERVER_A), home)).toEqual({
+    expect(parseRetryRequest(stallEvent(SERVER_A, { time: '2026-11-25T20:12:19Z' }), home)).toEqual({
       trigger: 'event', action: 'RETRY', sourceServerIDs: [SERVER_A], accountID: TEST_ACCOUNT, dryRun: false,
-      eventTime: Date.parse('2026-11-25T20:12:19Z'),
+      eventTime: Date.parse('2026-11-25T20:12:19Z'), eventID: '9da9af57-9253-4406-87cb-7cc400e43465',
     });
   });
 
@@ -60,6 +60,7 @@ describe('parseRetryRequest accepts', () => {
     };
     expect(parseRetryRequest(scheduled, home)).toEqual({
       trigger: 'schedule', action: 'SWEEP', sourceServerIDs: [], accountID: TEST_ACCOUNT, dryRun: false,
+      eventID: 'b1c6a3c9-0d5e-4f2a-9f61-3c2b1a0d9e8f',
     });
   });
 

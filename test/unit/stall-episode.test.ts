@@ -1,141 +1,162 @@
 import {
-  EPISODE_GAP_MS,
+  ESCALATION_LEASE_MS,
   LEDGER_RETENTION_DAYS,
-  SEEN_REFRESH_MS,
-  planAttempt,
-  planRecovery,
+  claimEscalation,
+  closeEpisode,
+  markEscalationSent,
+  planStall,
   releaseAttempt,
   releaseEscalation,
+  stillStalledAfterMs,
   type LedgerEntry,
-} from '../../lambda/retry-stalled-replication/stall-episode';
+} from '../../lambda/retry-stalled-replication/decide/stall-episode';
+import { trustedEventTime } from '../../lambda/retry-stalled-replication/decide/event-time';
 
 const KEY = '111122223333#s-1234567890abcdef0';
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const policy = { cooldownMinutes: 30, maxAttempts: 3 };
 
-function openEpisode(attemptTimes: number[], changes: Partial<LedgerEntry> = {}): LedgerEntry {
-  return { key: KEY, version: attemptTimes.length, episodeStartedAt: T0, attemptTimes, expiresAt: 0, ...changes };
+function entry(changes: Partial<LedgerEntry> = {}): LedgerEntry {
+  return { key: KEY, version: 4, episodeStartedAt: T0, attemptTimes: [T0], expiresAt: Math.floor((T0 + HOUR) / 1000) + LEDGER_RETENTION_DAYS * 86_400, ...changes };
 }
+const at = (now: number, changes: { stalledSince?: number; lastSnapshotAt?: number } = {}) => ({ now, stalledSince: changes.stalledSince ?? now, ...changes });
 
-describe('planAttempt', () => {
-  it('opens an episode with attempt 1 for a server never seen', () => {
-    expect(planAttempt(KEY, undefined, policy, T0)).toEqual({
-      kind: 'CLAIM',
-      attempt: 1,
-      next: { key: KEY, version: 1, episodeStartedAt: T0, attemptTimes: [T0], lastSeenStalledAt: T0, expiresAt: T0 / 1000 + LEDGER_RETENTION_DAYS * 86_400 },
-    });
+describe('planStall', () => {
+  it('opens an episode with attempt 1 for a server never seen, from when the stall was reported', () => {
+    const plan = planStall(KEY, undefined, policy, at(T0, { stalledSince: T0 - 5 * MINUTE }));
+    expect(plan).toMatchObject({ verdict: { kind: 'RETRY', attempt: 1 }, mustWrite: true });
+    expect(plan.next).toMatchObject({ key: KEY, version: 1, episodeStartedAt: T0 - 5 * MINUTE, attemptTimes: [T0] });
   });
 
-  it('counts a new episode from when the stall was reported, not from when it was acted on', () => {
-    expect(planAttempt(KEY, undefined, policy, T0, T0 - 5 * MINUTE)).toMatchObject({ next: { episodeStartedAt: T0 - 5 * MINUTE, attemptTimes: [T0] } });
+  it('claims attempt n+1 once the cooldown has passed, to the millisecond', () => {
+    expect(planStall(KEY, entry(), policy, at(T0 + 30 * MINUTE - 1)).verdict).toEqual({ kind: 'COOLDOWN', attempts: 1, lastAttemptAt: T0, retryAfter: T0 + 30 * MINUTE });
+    const plan = planStall(KEY, entry(), policy, at(T0 + 30 * MINUTE));
+    expect(plan.verdict).toEqual({ kind: 'RETRY', attempt: 2 });
+    expect(plan.next).toMatchObject({ version: 5, episodeStartedAt: T0, attemptTimes: [T0, T0 + 30 * MINUTE] });
   });
 
-  it('opens a fresh episode with a fresh budget once a recovery has lasted the episode gap', () => {
-    const recovered = openEpisode([T0, T0 + 30 * MINUTE, T0 + 60 * MINUTE], { escalatedAt: T0, recoveredAt: T0 + 90 * MINUTE, version: 5 });
-    const now = T0 + 90 * MINUTE + EPISODE_GAP_MS + 1;
-    const plan = planAttempt(KEY, recovered, policy, now);
-    expect(plan).toMatchObject({ kind: 'CLAIM', attempt: 1, next: { version: 6, episodeStartedAt: now, attemptTimes: [now] } });
-    expect(plan.kind === 'CLAIM' && 'escalatedAt' in plan.next).toBe(false);
-    expect(plan.kind === 'CLAIM' && 'recoveredAt' in plan.next).toBe(false);
+  it('gives the last retry its cooldown, then claims the one notice', () => {
+    const spent = entry({ attemptTimes: [T0, T0 + 30 * MINUTE, T0 + HOUR] });
+    expect(planStall(KEY, spent, policy, at(T0 + 80 * MINUTE)).verdict.kind).toBe('COOLDOWN');
+    const plan = planStall(KEY, spent, policy, at(T0 + 90 * MINUTE));
+    expect(plan).toMatchObject({ verdict: { kind: 'BUDGET_SPENT', attempts: 3, notice: 'SEND' }, escalate: 'BUDGET_SPENT', mustWrite: true });
+    expect(plan.next?.escalation).toEqual({ kind: 'BUDGET_SPENT', state: 'PENDING', claimedAt: T0 + 90 * MINUTE, leaseUntil: T0 + 90 * MINUTE + ESCALATION_LEASE_MS });
   });
 
-  it('continues the episode, budget and all, when the server stalls again soon after a NOT_STALLED', () => {
-    // A retry itself ends the stall for a while (INITIATING): its NOT_STALLED must not refill the budget.
-    const flapping = openEpisode([T0, T0 + 30 * MINUTE], { recoveredAt: T0 + 35 * MINUTE, version: 3 });
-    const plan = planAttempt(KEY, flapping, policy, T0 + 70 * MINUTE);
-    expect(plan).toMatchObject({ kind: 'CLAIM', attempt: 3, next: { version: 4, episodeStartedAt: T0 } });
-    expect(plan.kind === 'CLAIM' && 'recoveredAt' in plan.next).toBe(false);
-    const spent = openEpisode([T0, T0 + 1, T0 + 2], { escalatedAt: T0 + 3, recoveredAt: T0 + 4 });
-    expect(planAttempt(KEY, spent, policy, T0 + 60 * MINUTE)).toMatchObject({ kind: 'BUDGET_EXHAUSTED' });
+  it('does not send the notice again while it is being sent, nor after it was sent', () => {
+    const spent = { attemptTimes: [T0, T0 + 30 * MINUTE, T0 + HOUR] };
+    const claimed = entry({ ...spent, escalation: { kind: 'BUDGET_SPENT', state: 'PENDING', claimedAt: T0 + 2 * HOUR, leaseUntil: T0 + 2 * HOUR + ESCALATION_LEASE_MS } });
+    expect(planStall(KEY, claimed, policy, at(T0 + 2 * HOUR + 1000))).toMatchObject({ verdict: { notice: 'SENDING' }, mustWrite: false });
+    // A claim whose holder ran out of time is taken over.
+    expect(planStall(KEY, claimed, policy, at(T0 + 2 * HOUR + ESCALATION_LEASE_MS))).toMatchObject({ verdict: { notice: 'SEND' }, escalate: 'BUDGET_SPENT' });
+    const sent = entry({ ...spent, escalation: { kind: 'BUDGET_SPENT', state: 'SENT', claimedAt: T0 + 2 * HOUR, leaseUntil: 0, sentAt: T0 + 2 * HOUR } });
+    expect(planStall(KEY, sent, policy, at(T0 + 9 * HOUR))).toMatchObject({ verdict: { notice: 'SENT', noticeTime: T0 + 2 * HOUR }, mustWrite: false });
   });
 
-  it('starts a new episode when the server was not seen stalled for the episode gap (a lost NOT_STALLED)', () => {
-    const forgotten = openEpisode([T0, T0 + 1, T0 + 2], { escalatedAt: T0 + 3, lastSeenStalledAt: T0 + 10 * MINUTE });
-    expect(planAttempt(KEY, forgotten, policy, T0 + 10 * MINUTE + EPISODE_GAP_MS).kind).toBe('BUDGET_EXHAUSTED');
-    expect(planAttempt(KEY, forgotten, policy, T0 + 10 * MINUTE + EPISODE_GAP_MS + 1)).toMatchObject({ kind: 'CLAIM', attempt: 1 });
+  it('keeps the episode, budget spent, however long the server stays stalled and whatever NOT_STALLED said', () => {
+    const spent = entry({ attemptTimes: [T0, T0 + 30 * MINUTE, T0 + HOUR], escalation: { kind: 'BUDGET_SPENT', state: 'SENT', claimedAt: T0, leaseUntil: T0, sentAt: T0 + 2 * HOUR } });
+    for (const later of [3 * HOUR, 7 * HOUR, 3 * 24 * HOUR, 25 * 24 * HOUR]) {
+      expect(planStall(KEY, spent, policy, at(T0 + later)).verdict.kind).toBe('BUDGET_SPENT');
+    }
   });
 
-  it('refreshes lastSeenStalledAt on a skipped decision at most once per refresh period', () => {
-    const entry = openEpisode([T0], { lastSeenStalledAt: T0 });
-    expect(planAttempt(KEY, entry, policy, T0 + SEEN_REFRESH_MS - 1)).not.toHaveProperty('touch');
-    expect(planAttempt(KEY, entry, policy, T0 + SEEN_REFRESH_MS)).toMatchObject({
-      kind: 'COOLDOWN', touch: { lastSeenStalledAt: T0 + SEEN_REFRESH_MS, version: entry.version + 1 },
-    });
+  it('starts a new episode, with a fresh budget, after one that ended with the server replicating', () => {
+    const recovered = entry({ attemptTimes: [T0, T0 + 30 * MINUTE, T0 + HOUR], recoveredAt: T0 + 3 * HOUR, escalation: { kind: 'BUDGET_SPENT', state: 'SENT', claimedAt: T0, leaseUntil: T0, sentAt: T0 } });
+    const plan = planStall(KEY, recovered, policy, at(T0 + 3 * HOUR + 5 * MINUTE));
+    expect(plan.verdict).toEqual({ kind: 'RETRY', attempt: 1 });
+    expect(plan.next).toMatchObject({ version: 5, episodeStartedAt: T0 + 3 * HOUR + 5 * MINUTE, attemptTimes: [T0 + 3 * HOUR + 5 * MINUTE] });
+    expect(plan.next?.escalation).toBeUndefined();
+    expect(plan.next?.recoveredAt).toBeUndefined();
   });
 
-  it.each([
-    ['one millisecond before the cooldown ends', 30 * MINUTE - 1, 'COOLDOWN'],
-    ['exactly when the cooldown ends', 30 * MINUTE, 'CLAIM'],
-    ['long after', 300 * MINUTE, 'CLAIM'],
-  ])('after one attempt, %s: %s', (_when, elapsed, kind) => {
-    expect(planAttempt(KEY, openEpisode([T0]), policy, T0 + elapsed).kind).toBe(kind);
+  it('ends an open episode on a snapshot taken after its last retry, and starts a new one', () => {
+    const open = entry({ attemptTimes: [T0, T0 + 30 * MINUTE, T0 + HOUR] });
+    const snapshot = T0 + 2 * HOUR;
+    const plan = planStall(KEY, open, policy, at(T0 + 5 * HOUR, { lastSnapshotAt: snapshot }));
+    expect(plan).toMatchObject({ verdict: { kind: 'RETRY', attempt: 1 }, endedEpisode: { attempts: 3, stallSeconds: 2 * 3600 } });
+    // A snapshot from before the last retry proves nothing.
+    expect(planStall(KEY, open, policy, at(T0 + 5 * HOUR, { lastSnapshotAt: T0 + 50 * MINUTE })).verdict.kind).toBe('BUDGET_SPENT');
   });
 
-  it('reports when the cooldown ends', () => {
-    expect(planAttempt(KEY, openEpisode([T0]), policy, T0 + MINUTE)).toEqual({
-      kind: 'COOLDOWN', attempts: 1, lastAttemptAt: T0, retryAfter: T0 + 30 * MINUTE,
-    });
+  it('escalates an episode that lasts too long without replicating, whatever its attempts', () => {
+    expect(stillStalledAfterMs(policy)).toBe(2 * HOUR);
+    expect(stillStalledAfterMs({ cooldownMinutes: 0, maxAttempts: 1 })).toBe(HOUR);
+    // Every retry so far failed and was given back: no attempt counts, but two hours have passed.
+    const failing = entry({ attemptTimes: [] });
+    expect(planStall(KEY, failing, policy, at(T0 + 2 * HOUR - 1)).escalate).toBeUndefined();
+    const plan = planStall(KEY, failing, policy, at(T0 + 2 * HOUR));
+    expect(plan).toMatchObject({ verdict: { kind: 'RETRY', attempt: 1 }, escalate: 'STILL_STALLED' });
+    expect(plan.next).toMatchObject({ attemptTimes: [T0 + 2 * HOUR], escalation: { kind: 'STILL_STALLED', state: 'PENDING' } });
   });
 
-  it('claims attempt n+1 and keeps the episode start', () => {
-    const plan = planAttempt(KEY, openEpisode([T0, T0 + 30 * MINUTE]), policy, T0 + 60 * MINUTE);
-    expect(plan).toMatchObject({ kind: 'CLAIM', attempt: 3, next: { version: 3, episodeStartedAt: T0, attemptTimes: [T0, T0 + 30 * MINUTE, T0 + 60 * MINUTE] } });
+  it('gives a new episode its first retry before any notice, even from an old report', () => {
+    expect(planStall(KEY, undefined, policy, at(T0, { stalledSince: T0 - 20 * HOUR })).escalate).toBeUndefined();
   });
 
-  it('allows back-to-back attempts with a cooldown of 0', () => {
-    expect(planAttempt(KEY, openEpisode([T0]), { cooldownMinutes: 0, maxAttempts: 3 }, T0).kind).toBe('CLAIM');
-  });
-
-  it.each([1, 2, 3, 5])('stops at maxAttempts = %i and asks for the escalation once', (maxAttempts) => {
-    const times = Array.from({ length: maxAttempts }, (_, index) => T0 + index * 30 * MINUTE);
-    const now = T0 + (maxAttempts - 1) * 30 * MINUTE + 31 * MINUTE;
-    const spent = planAttempt(KEY, openEpisode(times), { cooldownMinutes: 30, maxAttempts }, now);
-    expect(spent).toMatchObject({ kind: 'BUDGET_EXHAUSTED', next: { escalatedAt: now, version: maxAttempts + 1 } });
-    const escalated = openEpisode(times, { escalatedAt: now });
-    expect(planAttempt(KEY, escalated, { cooldownMinutes: 30, maxAttempts }, now + MINUTE)).toEqual({ kind: 'BUDGET_EXHAUSTED', entry: escalated });
-  });
-
-  it('gives the last retry its cooldown before declaring the budget spent', () => {
-    const lastAllowed = openEpisode([T0, T0 + 30 * MINUTE, T0 + 60 * MINUTE]);
-    expect(planAttempt(KEY, lastAllowed, policy, T0 + 61 * MINUTE)).toMatchObject({ kind: 'COOLDOWN', attempts: 3 });
-    expect(planAttempt(KEY, lastAllowed, policy, T0 + 90 * MINUTE)).toMatchObject({ kind: 'BUDGET_EXHAUSTED' });
-  });
-
-  it('does not count a released attempt against cooldown or budget', () => {
-    const claimed = openEpisode([T0, T0 + 30 * MINUTE]);
-    const released = releaseAttempt(claimed, T0 + 31 * MINUTE);
-    expect(released).toMatchObject({ version: 3, attemptTimes: [T0] });
-    expect(planAttempt(KEY, released, policy, T0 + 31 * MINUTE)).toMatchObject({ kind: 'CLAIM', attempt: 2 });
+  it('writes nothing for a skip, except a daily refresh of a long stall\'s expiry or a repair', () => {
+    const fresh = entry();
+    expect(planStall(KEY, fresh, policy, at(T0 + 10 * MINUTE))).toMatchObject({ mustWrite: false });
+    expect(planStall(KEY, fresh, policy, at(T0 + 10 * MINUTE)).next).toBeUndefined();
+    const dayOld = entry({ expiresAt: Math.floor((T0 - 24 * HOUR) / 1000) + LEDGER_RETENTION_DAYS * 86_400 });
+    expect(planStall(KEY, dayOld, policy, at(T0 + 10 * MINUTE))).toMatchObject({ mustWrite: false, next: { version: 5 } });
+    expect(planStall(KEY, fresh, policy, at(T0 + 10 * MINUTE), ['version is missing'])).toMatchObject({ mustWrite: false, next: { version: 5 } });
   });
 });
 
-describe('releaseEscalation', () => {
-  it('removes the escalation claim so a later try sends it', () => {
-    const claimed = openEpisode([T0, T0 + 1, T0 + 2], { escalatedAt: T0 + 3 });
-    const released = releaseEscalation(claimed, T0 + 4);
-    expect('escalatedAt' in released).toBe(false);
-    expect(released.version).toBe(claimed.version + 1);
+describe('transitions after the claim', () => {
+  it('gives back only the attempt that was claimed', () => {
+    const claimed = entry({ attemptTimes: [T0, T0 + HOUR] });
+    expect(releaseAttempt(claimed, T0 + HOUR, T0 + HOUR)).toMatchObject({ version: 5, attemptTimes: [T0] });
+    expect(releaseAttempt(claimed, T0 + 2 * HOUR, T0 + HOUR)).toBeUndefined();
+  });
+
+  it('claims a notice only when none is held or sent, and records it sent only from a claim', () => {
+    const open = entry();
+    const claimed = claimEscalation(open, 'ACCESS_DENIED', T0 + MINUTE);
+    expect(claimed?.escalation).toMatchObject({ kind: 'ACCESS_DENIED', state: 'PENDING' });
+    expect(claimEscalation(claimed as LedgerEntry, 'BUDGET_SPENT', T0 + MINUTE + ESCALATION_LEASE_MS - 1)).toBeUndefined();
+    const sent = markEscalationSent(claimed as LedgerEntry, T0 + 2 * MINUTE);
+    expect(sent?.escalation).toMatchObject({ state: 'SENT', sentAt: T0 + 2 * MINUTE });
+    expect(markEscalationSent(sent as LedgerEntry, T0 + 3 * MINUTE)).toBeUndefined();
+    expect(markEscalationSent(open, T0)).toBeUndefined();
+  });
+
+  it('gives back a notice claim only to the invocation that holds it', () => {
+    const claimed = claimEscalation(entry(), 'BUDGET_SPENT', T0 + MINUTE) as LedgerEntry;
+    expect(releaseEscalation(claimed, T0 + MINUTE, T0 + 2 * MINUTE)?.escalation).toBeUndefined();
+    expect(releaseEscalation(claimed, T0 + 30_000, T0 + 2 * MINUTE)).toBeUndefined();
   });
 });
 
-describe('planRecovery', () => {
-  it('closes the open episode and measures the stall from its start to the event', () => {
-    const plan = planRecovery(openEpisode([T0, T0 + 30 * MINUTE]), T0 + 45 * MINUTE, T0 + 46 * MINUTE);
-    expect(plan).toMatchObject({ kind: 'CLOSE', attempts: 2, stallSeconds: 45 * 60, next: { recoveredAt: T0 + 46 * MINUTE, version: 3 } });
+describe('closeEpisode', () => {
+  it('ends the open episode and measures the stall from its start to the recovery', () => {
+    expect(closeEpisode(entry(), T0 + 45 * MINUTE, T0 + HOUR)).toMatchObject({ attempts: 1, stallSeconds: 2700, next: { recoveredAt: T0 + 45 * MINUTE, version: 5 } });
   });
 
-  it('has nothing to close for a server never retried or already recovered', () => {
-    expect(planRecovery(undefined, T0, T0)).toEqual({ kind: 'NO_OPEN_EPISODE' });
-    expect(planRecovery(openEpisode([T0], { recoveredAt: T0 + MINUTE }), T0 + 2 * MINUTE, T0 + 2 * MINUTE)).toEqual({ kind: 'NO_OPEN_EPISODE' });
+  it('has nothing to end for a server with no open episode', () => {
+    expect(closeEpisode(undefined, T0, T0)).toBeUndefined();
+    expect(closeEpisode(entry({ recoveredAt: T0 + MINUTE }), T0 + HOUR, T0 + HOUR)).toBeUndefined();
   });
 
-  it('ignores a NOT_STALLED that happened before the open episode began', () => {
-    expect(planRecovery(openEpisode([T0]), T0 - 5 * MINUTE, T0 + MINUTE)).toEqual({ kind: 'STALE', episodeStartedAt: T0 });
+  it('ends an episode at the decision time when the recovery was reported before the episode began', () => {
+    expect(closeEpisode(entry(), T0 - MINUTE, T0 + 10 * MINUTE)).toMatchObject({ stallSeconds: 600, next: { recoveredAt: T0 + 10 * MINUTE } });
   });
+});
 
-  it('accepts an event time in whole seconds within the episode\'s first second', () => {
-    const entry = openEpisode([T0 + 400], { episodeStartedAt: T0 + 400 });
-    expect(planRecovery(entry, T0, T0 + 1000).kind).toBe('CLOSE');
+describe('trustedEventTime', () => {
+  it.each<[string, number | undefined, number, string | undefined]>([
+    ['no event time', undefined, T0, undefined],
+    ['an hour old', T0 - HOUR, T0 - HOUR, undefined],
+    ['24 h old', T0 - 24 * HOUR, T0 - 24 * HOUR, undefined],
+    ['more than 24 h old', T0 - 24 * HOUR - 1, T0, 'more than 24 h old'],
+    ['5 min ahead', T0 + 5 * MINUTE, T0 + 5 * MINUTE, undefined],
+    ['more than 5 min ahead', T0 + 5 * MINUTE + 1, T0, 'in the future'],
+  ])('%s', (_name, eventTime, time, ignored) => {
+    const trusted = trustedEventTime(eventTime, T0);
+    expect(trusted.time).toBe(time);
+    if (ignored === undefined) expect(trusted.ignored).toBeUndefined();
+    else expect(trusted.ignored).toContain(ignored);
   });
 });

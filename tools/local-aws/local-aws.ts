@@ -1,3 +1,4 @@
+import { FaultProxy } from '../fault-proxy/fault-proxy';
 import { startLocalDynamoDB, type LocalDynamoDB } from '../local-dynamodb/local-dynamodb';
 import { LocalMgnServer, type LocalSourceServer } from '../local-mgn/local-mgn-server';
 import { LocalSnsServer } from '../local-sns/local-sns-server';
@@ -6,11 +7,20 @@ export const LOCAL_ACCOUNT = '111122223333';
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:mgn-stall-retry-local`;
 
-/** The three AWS services the function uses, as local stand-ins on 127.0.0.1. */
+/** A fault layer in front of each stand-in (see FaultProxy). */
+export interface LocalFaults {
+  readonly mgn: FaultProxy;
+  readonly dynamodb: FaultProxy;
+  readonly sns: FaultProxy;
+}
+
+/** The AWS services the function uses, as local stand-ins on 127.0.0.1. */
 export interface LocalAws {
   readonly mgn: LocalMgnServer;
   readonly sns: LocalSnsServer;
   readonly dynamodb: LocalDynamoDB;
+  /** Present when started with `faults: true`: the function then talks to the stand-ins through them. */
+  readonly faults?: LocalFaults;
   /**
    * What the function's environment needs to reach them: the standard AWS_ENDPOINT_URL_<SERVICE>
    * variables, the ledger table and the topic, dummy credentials.
@@ -19,19 +29,37 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
+export interface LocalAwsOptions {
+  /** The stand-ins' clock (epoch ms); simulated days move it. Default: the real clock. */
+  readonly clock?: () => number;
+  /** Put a fault proxy in front of every stand-in. */
+  readonly faults?: boolean;
+}
+
 /** Starts a local MGN with the given fleet, a local SNS and dynalite with the ledger table. */
-export async function startLocalAws(fleet: readonly LocalSourceServer[]): Promise<LocalAws> {
-  const mgn = new LocalMgnServer(fleet, LOCAL_ACCOUNT, LOCAL_REGION);
+export async function startLocalAws(fleet: readonly LocalSourceServer[], options: LocalAwsOptions = {}): Promise<LocalAws> {
+  const mgn = new LocalMgnServer(fleet, LOCAL_ACCOUNT, LOCAL_REGION, options.clock);
   const sns = new LocalSnsServer();
   const [mgnEndpoint, snsEndpoint, dynamodb] = await Promise.all([mgn.start(), sns.start(), startLocalDynamoDB()]);
+  let faults: LocalFaults | undefined;
+  const endpoints = { mgn: mgnEndpoint, sns: snsEndpoint, dynamodb: dynamodb.endpoint };
+  if (options.faults === true) {
+    faults = {
+      mgn: new FaultProxy(mgnEndpoint, 'rest-json'),
+      dynamodb: new FaultProxy(dynamodb.endpoint, 'json'),
+      sns: new FaultProxy(snsEndpoint, 'query'),
+    };
+    [endpoints.mgn, endpoints.dynamodb, endpoints.sns] = await Promise.all([faults.mgn.start(), faults.dynamodb.start(), faults.sns.start()]);
+  }
   return {
     mgn,
     sns,
     dynamodb,
+    ...(faults ? { faults } : {}),
     environment: {
-      AWS_ENDPOINT_URL_MGN: mgnEndpoint,
-      AWS_ENDPOINT_URL_SNS: snsEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_MGN: endpoints.mgn,
+      AWS_ENDPOINT_URL_SNS: endpoints.sns,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       LEDGER_TABLE_NAME: dynamodb.tableName,
       NOTIFICATION_TOPIC_ARN: LOCAL_TOPIC_ARN,
       AWS_REGION: LOCAL_REGION,
@@ -39,7 +67,8 @@ export async function startLocalAws(fleet: readonly LocalSourceServer[]): Promis
       AWS_SECRET_ACCESS_KEY: 'local-only-secret',
     },
     stop: async () => {
-      await Promise.all([mgn.stop(), sns.stop(), dynamodb.stop()]);
+      const proxies: FaultProxy[] = faults ? [faults.mgn, faults.dynamodb, faults.sns] : [];
+      await Promise.all([mgn.stop(), sns.stop(), dynamodb.stop(), ...proxies.map((proxy) => proxy.stop())]);
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { OPEN_EPISODE_ATTRIBUTE, OPEN_EPISODES_INDEX } from '../../lambda/retry-stalled-replication/decide/ledger-record';
 
 /** A running dynalite (a DynamoDB implementation in memory) with the attempt ledger table. */
 export interface LocalDynamoDB {
@@ -9,6 +10,8 @@ export interface LocalDynamoDB {
   readonly tableName: string;
   /** Every item of the ledger table. */
   items(): Promise<Record<string, AttributeValue>[]>;
+  /** Writes an item as it is, bypassing the function: a hand-written, old or damaged entry. */
+  putItem(item: Record<string, AttributeValue>): Promise<void>;
   /** Deletes every item: a fresh ledger for the next test. */
   clear(): Promise<void>;
   /** DynamoDB API requests received so far, by operation (`GetItem`, `PutItem`, …). */
@@ -16,7 +19,7 @@ export interface LocalDynamoDB {
   stop(): Promise<void>;
 }
 
-/** The ledger table as the stack defines it: partition key `pk`, string. */
+/** The ledger table as the stack defines it: partition key `pk`, and the sparse open-episodes index. */
 export async function startLocalDynamoDB(tableName = 'mgn-stall-retry-ledger'): Promise<LocalDynamoDB> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const counts: Record<string, number> = {};
@@ -34,8 +37,14 @@ export async function startLocalDynamoDB(tableName = 'mgn-stall-retry-ledger'): 
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: OPEN_EPISODE_ATTRIBUTE, AttributeType: 'S' },
+      ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        { IndexName: OPEN_EPISODES_INDEX, KeySchema: [{ AttributeName: OPEN_EPISODE_ATTRIBUTE, KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
@@ -45,6 +54,9 @@ export async function startLocalDynamoDB(tableName = 'mgn-stall-retry-ledger'): 
     endpoint,
     tableName,
     items,
+    putItem: async (item) => {
+      await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
+    },
     requests: () => ({ ...counts }),
     clear: async () => {
       for (const item of await items()) {

@@ -14,6 +14,10 @@ export interface LocalSourceServer {
   afterRetry?: 'RECOVERS' | 'STAYS_STALLED';
   /** When the current replication initiation started (epoch ms), while INITIATING. */
   initiationStartedAt?: number;
+  /** `dataReplicationInfo.lastSnapshotDateTime` (epoch ms): set when replication reaches CONTINUOUS. */
+  lastSnapshotAt?: number;
+  /** MGN refuses every RetryDataReplication of this server with a ValidationException, even while STALLED. */
+  refusesRetry?: boolean;
 }
 
 /**
@@ -44,7 +48,7 @@ export function generateFleet(
  * INITIATING; the initiation either leads to INITIAL_SYNC and then CONTINUOUS, or, when the cause
  * is still there, back to STALLED. Returns whether the server changed.
  */
-export function advanceReplication(server: LocalSourceServer): boolean {
+export function advanceReplication(server: LocalSourceServer, now: number): boolean {
   switch (server.replicationState) {
     case 'INITIATING':
       server.replicationState = server.afterRetry === 'STAYS_STALLED' ? 'STALLED' : 'INITIAL_SYNC';
@@ -52,6 +56,7 @@ export function advanceReplication(server: LocalSourceServer): boolean {
       return true;
     case 'INITIAL_SYNC':
       server.replicationState = 'CONTINUOUS';
+      server.lastSnapshotAt = now;
       delete server.replicationError;
       return true;
     default:
@@ -75,6 +80,7 @@ export function renderSourceServer(server: LocalSourceServer, account: string, r
       ...(server.replicationState === 'STALLED' && server.replicationError
         ? { dataReplicationError: server.replicationError }
         : {}),
+      ...(server.lastSnapshotAt === undefined ? {} : { lastSnapshotDateTime: new Date(server.lastSnapshotAt).toISOString() }),
       ...(initiating
         ? {
             dataReplicationInitiation: {

@@ -24,7 +24,13 @@ export interface RecordedCall {
   readonly signed: boolean;
 }
 
-export type InjectableError = 'ThrottlingException' | 'InternalServerException' | 'AccessDeniedException' | 'ConflictException';
+/** Errors the stand-in can answer with on demand: the modelled ones and the service front end's. */
+export type InjectableError =
+  | 'ThrottlingException'
+  | 'InternalServerException'
+  | 'AccessDeniedException'
+  | 'ValidationException'
+  | 'UninitializedAccountException';
 
 /** A fault to return instead of the real answer, for the next `count` calls of an operation. */
 export interface InjectedFault {
@@ -55,7 +61,8 @@ const ERROR_STATUS: Record<InjectableError, number> = {
   ThrottlingException: 429,
   InternalServerException: 500,
   AccessDeniedException: 403,
-  ConflictException: 409,
+  ValidationException: 400,
+  UninitializedAccountException: 400,
 };
 const SIGV4 =
   /^AWS4-HMAC-SHA256 Credential=[A-Za-z0-9]+\/\d{8}\/[a-z0-9-]+\/mgn\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
@@ -68,11 +75,17 @@ export class LocalMgnServer {
   private rates: FaultRates = {};
   private random: () => number = Math.random;
   private readonly http: Server;
+  /** When false, every call answers UninitializedAccountException, as MGN does before it is initialized. */
+  public initialized = true;
+  /** Called after each answered request: a test changes the world between two calls of the function. */
+  public afterCall?: (call: RecordedCall) => void;
 
   constructor(
     servers: readonly LocalSourceServer[] = [],
     private readonly account = '111122223333',
     private readonly region = 'us-east-1',
+    /** The stand-in's clock (epoch ms): simulated days move it instead of waiting. */
+    private readonly clock: () => number = Date.now,
   ) {
     for (const server of servers) this.servers.set(server.sourceServerID, { ...server });
     this.http = createServer((request, response) => {
@@ -127,7 +140,7 @@ export class LocalMgnServer {
    * again or start their initial sync; syncing servers reach CONTINUOUS. Returns the servers changed.
    */
   advance(): string[] {
-    return [...this.servers.values()].filter(advanceReplication).map((server) => server.sourceServerID);
+    return [...this.servers.values()].filter((server) => advanceReplication(server, this.clock())).map((server) => server.sourceServerID);
   }
 
   private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -144,7 +157,9 @@ export class LocalMgnServer {
       reply = validation('cannotParse', 'Could not parse request body into json', []);
     }
     if (this.rates.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.rates.latencyMs));
-    this.calls.push({ operation: operation ?? 'Unknown', body, status: reply.status, signed });
+    const call = { operation: operation ?? 'Unknown', body, status: reply.status, signed } as const;
+    this.calls.push(call);
+    this.afterCall?.(call);
     response.writeHead(reply.status, {
       'content-type': 'application/json',
       'x-amzn-requestid': randomUUID(),
@@ -177,6 +192,7 @@ export class LocalMgnServer {
     if (!isObject(body)) return validation('cannotParse', 'Request body must be a JSON object', []);
     const fault = this.nextFault(operation);
     if (fault !== undefined) return injected(fault);
+    if (!this.initialized) return injected('UninitializedAccountException');
     const problems = operation === 'DescribeSourceServers' ? validateDescribe(body) : validateRetry(body);
     if (problems.length > 0) return validation('fieldValidationFailed', 'Invalid request', problems);
     return operation === 'DescribeSourceServers' ? this.describe(body) : this.retry(body);
@@ -238,8 +254,11 @@ export class LocalMgnServer {
         { name: 'sourceServerID', message: `data replication state is ${server.replicationState}` },
       ]);
     }
+    if (server.refusesRetry === true) {
+      return validation('other', `Source server ${id} cannot be retried now`, [{ name: 'sourceServerID', message: 'retry refused' }]);
+    }
     server.replicationState = 'INITIATING';
-    server.initiationStartedAt = Date.now();
+    server.initiationStartedAt = this.clock();
     return { status: 200, body: renderSourceServer(server, this.account, this.region) };
   }
 }
@@ -260,13 +279,21 @@ function validation(reason: string, message: string, fieldList: readonly FieldPr
 }
 
 function injected(errorType: InjectableError): Reply {
+  if (errorType === 'ValidationException') return validation('other', 'injected ValidationException', []);
   const retryable = errorType === 'ThrottlingException' || errorType === 'InternalServerException';
+  const message = {
+    ThrottlingException: 'Rate exceeded',
+    UninitializedAccountException: 'Account not initialized for Application Migration Service',
+    InternalServerException: 'injected InternalServerException',
+    AccessDeniedException: 'User is not authorized to perform this action (injected)',
+  }[errorType];
   return {
     status: ERROR_STATUS[errorType],
     errorType,
     body: {
-      message: errorType === 'ThrottlingException' ? 'Rate exceeded' : `injected ${errorType}`,
+      message,
       ...(errorType === 'ThrottlingException' ? { serviceCode: 'mgn', quotaCode: 'local-api-rate' } : {}),
+      ...(errorType === 'UninitializedAccountException' ? { code: 'UNINITIALIZED_ACCOUNT' } : {}),
     },
     headers: retryable ? { 'retry-after': '1' } : {},
   };

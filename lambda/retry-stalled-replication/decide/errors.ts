@@ -18,8 +18,8 @@ export class ConfigurationError extends Error {
 }
 
 /**
- * Thrown at the end of an invocation in which at least one server could not be handled
- * (throttling, 5xx, access denied), so that Lambda retries the invocation and, past its
+ * Thrown at the end of an invocation in which at least one server hit a transient failure
+ * (throttling, 5xx, network, timeout), so that Lambda retries the invocation and, past its
  * retries, keeps the event. Every other server of the invocation has been handled already.
  */
 export class ReplicationRetryFailedError extends Error {
@@ -33,12 +33,24 @@ export class ReplicationRetryFailedError extends Error {
   }
 }
 
-/** Thrown when a ledger entry kept changing under one decision: the invocation is retried. */
+/** Thrown when a ledger entry kept changing under one decision: the server FAILED, the invocation is retried. */
 export class LedgerContentionError extends Error {
   public override readonly name = 'LedgerContentionError';
 
   constructor(key: string, rounds: number) {
     super(`the attempt ledger entry ${key} changed ${rounds} times during one decision`);
+  }
+}
+
+/**
+ * Thrown instead of starting, or while waiting for, an AWS call that could not finish before the
+ * invocation's deadline: the function returns before Lambda's timeout rather than being cut off.
+ */
+export class DeadlineExceededError extends Error {
+  public override readonly name = 'DeadlineExceededError';
+
+  constructor(what: string) {
+    super(`${what} could not finish before the function's deadline`);
   }
 }
 

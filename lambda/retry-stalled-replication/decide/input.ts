@@ -49,6 +49,8 @@ export interface RetryRequest {
   readonly dryRun: boolean;
   /** When EventBridge says the event happened (epoch milliseconds); events only. */
   readonly eventTime?: number;
+  /** The EventBridge event ID; events only. It stays the same when the platform delivers the event again. */
+  readonly eventID?: string;
 }
 
 /** Where the function runs: events and ARNs for other Regions cannot be acted on here. */
@@ -132,7 +134,13 @@ function parseStallEvent(body: Record<string, unknown>, home: HomeEnvironment): 
     accountID: account,
     dryRun: false,
     eventTime,
+    ...eventID(body),
   };
+}
+
+function eventID(body: Record<string, unknown>): { eventID?: string } {
+  const id = body['id'];
+  return typeof id === 'string' && id.length > 0 && id.length <= 128 ? { eventID: id } : {};
 }
 
 function parseScheduledEvent(body: Record<string, unknown>, home: HomeEnvironment): RetryRequest {
@@ -140,7 +148,7 @@ function parseScheduledEvent(body: Record<string, unknown>, home: HomeEnvironmen
   requireLiteral(body['detail-type'], 'detail-type', SCHEDULE_EVENT_DETAIL_TYPE);
   requireLiteral(body['account'], 'account', home.accountID);
   requireLiteral(body['region'], 'region', home.region);
-  return { trigger: 'schedule', action: 'SWEEP', sourceServerIDs: [], accountID: home.accountID, dryRun: false };
+  return { trigger: 'schedule', action: 'SWEEP', sourceServerIDs: [], accountID: home.accountID, dryRun: false, ...eventID(body) };
 }
 
 function parseManualRequest(body: Record<string, unknown>, home: HomeEnvironment): RetryRequest {

@@ -1,7 +1,8 @@
-import type { LedgerEntry } from './stall-episode';
+import type { EscalationKind, LedgerEntry } from './stall-episode';
 
-/** What the on-call engineer needs to know about a server whose retry budget is spent. */
+/** What the on-call engineer needs to know about a server a person has to look at. */
 export interface EscalationFacts {
+  readonly kind: EscalationKind;
   readonly sourceServerID: string;
   readonly hostname?: string;
   readonly accountID: string;
@@ -12,6 +13,8 @@ export interface EscalationFacts {
   readonly rawError?: string;
   readonly entry: LedgerEntry;
   readonly maxAttempts: number;
+  /** When the notice is written (epoch milliseconds). */
+  readonly now: number;
 }
 
 /** What to check first, per MGN data replication error (MGN User Guide, common replication errors). */
@@ -88,7 +91,31 @@ export function consoleUrl(region: string, sourceServerID: string): string {
 /** The notification's subject and plain-text body, readable as an e-mail. Pure. */
 export function formatEscalation(facts: EscalationFacts): { subject: string; message: string } {
   const name = facts.hostname ? `${facts.hostname} (${facts.sourceServerID})` : facts.sourceServerID;
-  const attempts = facts.entry.attemptTimes.length;
+  const { entry } = facts;
+  const attempts = entry.attemptTimes.length;
+  const retries = `${attempts} ${attempts === 1 ? 'retry' : 'retries'}`;
+  const stalledFor = formatDuration(facts.now - entry.episodeStartedAt);
+  const { headline, subject } = {
+    BUDGET_SPENT: {
+      headline:
+        `AWS MGN data replication for ${name} is still stalled after ${retries}. mgn-stall-retry will not ` +
+        'retry it again in this stall episode: a person needs to act.',
+      subject: `MGN replication still stalled after ${retries}: ${name}`,
+    },
+    ACCESS_DENIED: {
+      headline:
+        `AWS MGN data replication for ${name} is stalled, and RetryDataReplication is denied for it: ` +
+        'mgn-stall-retry cannot retry it. Check the function role, service control policies and permission ' +
+        'boundaries for mgn:RetryDataReplication on this server, then act on the stall.',
+      subject: `MGN retry denied, replication stalled: ${name}`,
+    },
+    STILL_STALLED: {
+      headline:
+        `AWS MGN data replication for ${name} has been stalled for ${stalledFor} without replicating again ` +
+        `(${retries} made). Retries are not getting it going: a person needs to act.`,
+      subject: `MGN replication stalled for ${stalledFor}: ${name}`,
+    },
+  }[facts.kind];
   const rows: [string, string][] = [
     ['Source server', facts.sourceServerID],
     ['Hostname', facts.hostname ?? 'unknown'],
@@ -97,16 +124,13 @@ export function formatEscalation(facts: EscalationFacts): { subject: string; mes
     ['Lifecycle state', facts.lifeCycleState ?? 'unknown'],
     ['MGN error', facts.replicationError ?? 'none reported'],
     ['Raw error', facts.rawError ?? 'none reported'],
-    ['Stall first acted on', iso(facts.entry.episodeStartedAt)],
-    ['Retries', `${attempts} of ${facts.maxAttempts}: ${facts.entry.attemptTimes.map(iso).join(', ') || 'none'}`],
+    ['Stalled since', `${iso(entry.episodeStartedAt)} (${stalledFor})`],
+    ['Retries', `${attempts} of ${facts.maxAttempts}: ${entry.attemptTimes.map(iso).join(', ') || 'none'}`],
+    ...(entry.lastRetryProblem === undefined ? [] : [['Last retry', entry.lastRetryProblem] as [string, string]]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const message = [
-    wrap(
-      `AWS MGN data replication for ${name} is still stalled after ${attempts} automatic ` +
-        `retr${attempts === 1 ? 'y' : 'ies'}. mgn-stall-retry will not retry it again in this stall ` +
-        'episode: a person needs to act.',
-    ),
+    wrap(headline),
     '',
     ...rows.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`),
     '',
@@ -118,11 +142,53 @@ export function formatEscalation(facts: EscalationFacts): { subject: string; mes
     '',
     wrap(
       'Once the cause is fixed, replication resumes on its own, or press "Retry data replication" ' +
-        'in the console. When MGN reports the server NOT_STALLED the episode closes; a later stall ' +
-        'starts a new episode with a fresh retry budget.',
+        'in the console. The stall episode ends when MGN shows the server replicating again; a later ' +
+        'stall starts a new episode with a fresh retry budget and its own notification.',
     ),
+    ...(entry.repairNote === undefined ? [] : ['', wrap(`Note: ${entry.repairNote}.`)]),
   ].join('\n');
-  return { subject: subjectLine(`MGN replication still stalled after ${attempts} ${attempts === 1 ? 'retry' : 'retries'}: ${name}`), message };
+  return { subject: subjectLine(subject), message };
+}
+
+/** An account-wide problem that stops every retry in an account and Region. */
+export type AccountProblem = 'MGN_NOT_INITIALIZED' | 'ACCESS_DENIED';
+
+/** The notice for an account-wide problem: sent at most once a week while it lasts. Pure. */
+export function formatAccountNotice(
+  problem: AccountProblem,
+  accountID: string,
+  region: string,
+  error: { code: string; message: string },
+): { subject: string; message: string } {
+  const { headline, action, subject } = {
+    MGN_NOT_INITIALIZED: {
+      subject: `MGN is not initialized in ${accountID} ${region}: mgn-stall-retry has nothing to watch`,
+      headline: `AWS Application Migration Service is not initialized in account ${accountID}, Region ${region}, so mgn-stall-retry cannot read or retry any source server there.`,
+      action:
+        'If migrations run in this account and Region, initialize MGN (MGN console, "Get started", or the ' +
+        'InitializeService API). If they do not, this stack is deployed in the wrong account or Region: ' +
+        'remove it with cdk destroy. Sweeps keep succeeding meanwhile; this notice repeats at most weekly.',
+    },
+    ACCESS_DENIED: {
+      subject: `mgn-stall-retry cannot read MGN in ${accountID} ${region}: access denied`,
+      headline: `mgn-stall-retry is denied mgn:DescribeSourceServers in account ${accountID}, Region ${region}, so it cannot see or retry any source server there.`,
+      action:
+        'Check the function role (it is granted mgn:DescribeSourceServers by the stack), service control ' +
+        'policies of the account, and permission boundaries. Sweeps keep succeeding meanwhile; this ' +
+        'notice repeats at most weekly.',
+    },
+  }[problem];
+  const message = [wrap(headline), '', `Error: ${error.code}: ${error.message}`, '', 'What to do:', wrap(action)].join('\n');
+  return { subject: subjectLine(subject), message };
+}
+
+/** A duration in the largest units that read well: "45 min", "3 h 10 min", "2 d 4 h". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  return hours % 24 === 0 ? `${Math.floor(hours / 24)} d` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
 /** Wraps prose at 76 characters, as plain-text e-mail reads best. */

@@ -1,15 +1,5 @@
 import { Outcome } from './outcomes';
-
-/** What the decision needs to know about a source server, read fresh from MGN. */
-export interface ServerSnapshot {
-  readonly sourceServerID: string;
-  readonly isArchived: boolean;
-  /** `dataReplicationInfo.dataReplicationState`; absent before the agent first reports. */
-  readonly replicationState?: string;
-  /** `lifeCycle.state`. */
-  readonly lifeCycleState?: string;
-  readonly tags: Readonly<Record<string, string>>;
-}
+import type { ServerFacts } from './server-facts';
 
 /** The server-side guards a retry must pass. */
 export interface ServerPolicy {
@@ -36,7 +26,10 @@ export type ServerCheck =
  * Guards come first, most protective first: an archived server is out of scope, a cutover must
  * never be disturbed, an owner's opt-out is respected, and only a stalled replication is retried.
  */
-export function checkServer(server: ServerSnapshot, policy: ServerPolicy): ServerCheck {
+export function checkServer(
+  server: Pick<ServerFacts, 'isArchived' | 'lifeCycleState' | 'tags' | 'replicationState'>,
+  policy: ServerPolicy,
+): ServerCheck {
   if (server.isArchived) {
     return { action: 'SKIP', outcome: Outcome.SKIPPED_ARCHIVED, reason: 'source server is archived' };
   }

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Outcome, type ServerResult, type Trigger } from './outcomes';
+import { Outcome, type ServerResult, type Trigger } from '../decide/outcomes';
+import type { EscalationKind } from '../decide/stall-episode';
 import { logger, metrics } from './powertools';
 
 /** Everything known about one server's decision: the result entry plus what explains it. */
@@ -9,27 +10,33 @@ export interface DecisionRecord extends ServerResult {
   readonly dryRun: boolean;
   readonly replicationState?: string;
   readonly lifeCycleState?: string;
-  /** The MGN error code behind a NOT_FOUND, SKIPPED_* or FAILED outcome, when MGN answered with one. */
+  /** The MGN error code behind an outcome, when MGN answered with one. */
   readonly mgnErrorCode?: string;
-  /** The error behind a FAILED outcome that did not come from MGN (DynamoDB, SNS, network). */
+  /** The error behind a FAILED outcome that did not come from MGN (DynamoDB, SNS, network, deadline). */
   readonly errorCode?: string;
-  /** Retries made in the current stall episode. */
+  /** Attempts made in the current stall episode. */
   readonly attempts?: number;
-  /** Set when this decision sent the episode's budget-exhausted notification. */
-  readonly escalated?: boolean;
-  /** Set when this decision closed a stall episode: how long it lasted. */
+  /** Set when this decision sent the episode's notification, and why. */
+  readonly escalated?: EscalationKind;
+  /** Set when this decision ended a stall episode because the server replicated again: how long it lasted. */
   readonly stallSeconds?: number;
+  /** Set when the reported event time could not be trusted, and the decision time was used. */
+  readonly eventTimeIgnored?: string;
+  /** Set when the server's ledger item was malformed and rewritten. */
+  readonly ledgerRepaired?: string;
 }
 
-/** Metric names (contract: DESIGN.md). */
+/** Metric names. README, "Metrics", explains each. */
 export const MetricName = {
   REPLICATION_RETRIED: 'ReplicationRetried',
   RETRY_SKIPPED: 'RetrySkipped',
   RETRY_FAILED: 'RetryFailed',
   RETRY_BUDGET_EXHAUSTED: 'RetryBudgetExhausted',
+  ESCALATED_WITHOUT_RETRY: 'EscalatedWithoutRetry',
   REPLICATION_RECOVERED: 'ReplicationRecovered',
   STALL_DURATION: 'StallDuration',
   STALLED_SERVERS_FOUND: 'StalledServersFound',
+  MGN_NOT_INITIALIZED: 'MgnNotInitialized',
   INVALID_INPUT: 'InvalidInput',
 } as const;
 
@@ -57,6 +64,13 @@ function recordDecision(record: DecisionRecord): void {
 }
 
 function countOutcome(record: DecisionRecord): void {
+  // A decision that ended an episode (a recovery, or a new stall after a snapshot showed one) counts it.
+  if (record.stallSeconds !== undefined) {
+    metrics.addMetric(MetricName.REPLICATION_RECOVERED, MetricUnit.Count, 1);
+    metrics.addMetric(MetricName.STALL_DURATION, MetricUnit.Seconds, record.stallSeconds);
+  }
+  if (record.escalated === 'ACCESS_DENIED') metrics.addMetric(MetricName.ESCALATED_WITHOUT_RETRY, MetricUnit.Count, 1);
+  else if (record.escalated !== undefined) metrics.addMetric(MetricName.RETRY_BUDGET_EXHAUSTED, MetricUnit.Count, 1);
   switch (record.outcome) {
     case Outcome.RETRIED:
       metrics.addMetric(MetricName.REPLICATION_RETRIED, MetricUnit.Count, 1);
@@ -65,18 +79,19 @@ function countOutcome(record: DecisionRecord): void {
       metrics.addMetric(MetricName.RETRY_FAILED, MetricUnit.Count, 1);
       return;
     case Outcome.RECOVERED:
-      // Only a decision that closed an episode counts; a duplicate or stale NOT_STALLED does not.
-      if (record.stallSeconds !== undefined) {
-        metrics.addMetric(MetricName.REPLICATION_RECOVERED, MetricUnit.Count, 1);
-        metrics.addMetric(MetricName.STALL_DURATION, MetricUnit.Seconds, record.stallSeconds);
-      }
       return;
-    default: {
-      if (record.escalated === true) metrics.addMetric(MetricName.RETRY_BUDGET_EXHAUSTED, MetricUnit.Count, 1);
-      // Each skip reason is its own series; a single-metric blob carries the Reason dimension.
-      const skipped = metrics.singleMetric();
-      skipped.addDimension('Reason', record.outcome);
-      skipped.addMetric(MetricName.RETRY_SKIPPED, MetricUnit.Count, 1);
-    }
+    case Outcome.SKIPPED_MGN_NOT_INITIALIZED:
+      metrics.addMetric(MetricName.MGN_NOT_INITIALIZED, MetricUnit.Count, 1);
+      countSkip(record.outcome);
+      return;
+    default:
+      countSkip(record.outcome);
   }
+}
+
+/** Each skip reason is its own series; a single-metric blob carries the Reason dimension. */
+function countSkip(reason: string): void {
+  const skipped = metrics.singleMetric();
+  skipped.addDimension('Reason', reason);
+  skipped.addMetric(MetricName.RETRY_SKIPPED, MetricUnit.Count, 1);
 }

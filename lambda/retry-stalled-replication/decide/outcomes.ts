@@ -1,4 +1,4 @@
-/** Every outcome a server can have in one invocation (contract: DESIGN.md). */
+/** Every outcome a server can have in one invocation. README, "Outcomes", explains each. */
 export const Outcome = {
   RETRIED: 'RETRIED',
   DRY_RUN: 'DRY_RUN',
@@ -8,6 +8,9 @@ export const Outcome = {
   SKIPPED_OPTED_OUT: 'SKIPPED_OPTED_OUT',
   SKIPPED_COOLDOWN: 'SKIPPED_COOLDOWN',
   SKIPPED_BUDGET_EXHAUSTED: 'SKIPPED_BUDGET_EXHAUSTED',
+  RETRY_REFUSED: 'RETRY_REFUSED',
+  SKIPPED_ACCESS_DENIED: 'SKIPPED_ACCESS_DENIED',
+  SKIPPED_MGN_NOT_INITIALIZED: 'SKIPPED_MGN_NOT_INITIALIZED',
   NOT_FOUND: 'NOT_FOUND',
   RECOVERED: 'RECOVERED',
   FAILED: 'FAILED',
@@ -20,7 +23,7 @@ export interface ServerResult {
   readonly outcome: Outcome;
   /** Why the server was skipped, not found or failed, or what a dry run would have done. */
   readonly reason?: string;
-  /** For RETRIED and DRY_RUN: which attempt of the stall episode this is (or would be). */
+  /** For RETRIED, RETRY_REFUSED and DRY_RUN: which attempt of the stall episode this is (or would be). */
   readonly attempt?: number;
 }
 
@@ -35,13 +38,18 @@ export interface InvocationResult {
 
 /** What a sweep covered: the next sweep starts again from the first page. */
 export interface SweepSummary {
+  /** Set when the sweep could not look at the account at all (MGN not initialized, access denied). */
+  readonly outcome?: typeof Outcome.SKIPPED_MGN_NOT_INITIALIZED | typeof Outcome.SKIPPED_ACCESS_DENIED;
+  readonly reason?: string;
   /** Non-archived servers read from MGN. */
   readonly serversScanned: number;
   readonly pagesRead: number;
-  /** False when the time ran out before the last page was read. */
+  /** False when the time ran out (or a page failed) before the last page was read. */
   readonly scanComplete: boolean;
   /** Servers whose replication state was STALLED. */
   readonly stalledServersFound: number;
+  /** Servers with an open stall episode that the sweep saw replicating again. */
+  readonly recoveriesFound: number;
   /** Stalled servers the sweep had no time left for (at most 100 IDs listed). */
   readonly notReached: readonly string[];
   readonly notReachedCount: number;

@@ -1,0 +1,175 @@
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type PutItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import {
+  OPEN_EPISODE_ATTRIBUTE,
+  OPEN_EPISODES_INDEX,
+  fromItem,
+  toItem,
+  type ReadEntry,
+  type WriteCondition,
+} from '../decide/ledger-record';
+import type { LedgerEntry } from '../decide/stall-episode';
+import { AWS_CLIENT_SETTINGS, sendBefore } from './clients';
+
+/** Created once per execution environment and reused by warm invocations. */
+const dynamodb = new DynamoDBClient(AWS_CLIENT_SETTINGS);
+
+/** Reads a server's ledger entry with a strongly consistent read; undefined when there is none. */
+export async function readLedgerEntry(
+  tableName: string,
+  key: string,
+  repair: { now: number; maxAttempts: number },
+  latest: number,
+): Promise<ReadEntry | undefined> {
+  const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
+    dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: key } }, ConsistentRead: true }), { abortSignal }),
+  );
+  return Item === undefined ? undefined : fromItem(key, Item, repair);
+}
+
+/**
+ * Writes `next` only if the stored item is still the one it was planned from (`condition`).
+ * Returns false when another invocation wrote first: the caller re-reads and decides again.
+ */
+export async function writeLedgerEntry(tableName: string, next: LedgerEntry, condition: WriteCondition, latest: number): Promise<boolean> {
+  const guard: Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
+    condition.kind === 'ABSENT'
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : condition.kind === 'NO_VERSION'
+        ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#version)', ExpressionAttributeNames: { '#version': 'version' } }
+        : {
+            ConditionExpression: '#version = :previous',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':previous': condition.value },
+          };
+  try {
+    await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
+      dynamodb.send(new PutItemCommand({ TableName: tableName, Item: toItem(next), ...guard }), { abortSignal }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** The servers of an account whose stall episode is open (eventually consistent: a sweep's view). */
+export async function queryOpenEpisodes(tableName: string, accountID: string, latest: number): Promise<Set<string>> {
+  const servers = new Set<string>();
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await sendBefore(latest, 'DynamoDB Query', (abortSignal) =>
+      dynamodb.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: OPEN_EPISODES_INDEX,
+          KeyConditionExpression: '#account = :account',
+          ExpressionAttributeNames: { '#account': OPEN_EPISODE_ATTRIBUTE },
+          ExpressionAttributeValues: { ':account': { S: accountID } },
+          ExclusiveStartKey,
+        }),
+        { abortSignal },
+      ),
+    );
+    for (const item of page.Items ?? []) {
+      const id = item['pk']?.S?.split('#')[1];
+      if (id !== undefined) servers.add(id);
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey !== undefined);
+  return servers;
+}
+
+/** What the last sweep of an account left for the next one. */
+export interface SweepState {
+  /** Stalled servers it did not reach: the next sweep takes them first. */
+  readonly notReached: readonly string[];
+  /** The sweep (event or request ID) whose findings were counted, so a platform retry does not count them again. */
+  readonly countedSweepID?: string;
+}
+
+export async function readSweepState(tableName: string, accountID: string, latest: number): Promise<SweepState> {
+  const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
+    dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: sweepKey(accountID) } }, ConsistentRead: true }), { abortSignal }),
+  );
+  const countedSweepID = Item?.['countedSweepID']?.S;
+  return {
+    notReached: (Item?.['notReached']?.L ?? []).map((value) => value.S ?? '').filter((id) => id !== ''),
+    ...(countedSweepID === undefined ? {} : { countedSweepID }),
+  };
+}
+
+export async function writeSweepState(tableName: string, accountID: string, state: SweepState, now: number, latest: number): Promise<void> {
+  await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
+    dynamodb.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: { S: sweepKey(accountID) },
+          notReached: { L: state.notReached.map((id) => ({ S: id })) },
+          ...(state.countedSweepID === undefined ? {} : { countedSweepID: { S: state.countedSweepID } }),
+          expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86_400) },
+        },
+      }),
+      { abortSignal },
+    ),
+  );
+}
+
+/**
+ * Claims the right to send an account-wide notice (MGN not initialized, access denied) unless one
+ * was sent within `quietMs` or another invocation holds the claim. True when this caller must send it.
+ */
+export async function claimAccountNotice(tableName: string, noticeKey: string, now: number, leaseMs: number, latest: number): Promise<boolean> {
+  try {
+    await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
+      dynamodb.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: {
+            pk: { S: noticeKey },
+            state: { S: 'PENDING' },
+            until: { N: String(now + leaseMs) },
+            expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86_400) },
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':now': { N: String(now) } },
+        }),
+        { abortSignal },
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** Records the outcome of an account notice: sent (quiet until `until`), or given back (`until` = now). */
+export async function settleAccountNotice(tableName: string, noticeKey: string, until: number, now: number, latest: number): Promise<void> {
+  await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
+    dynamodb.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: { S: noticeKey },
+          state: { S: until > now ? 'SENT' : 'RELEASED' },
+          until: { N: String(until) },
+          expiresAt: { N: String(Math.floor(Math.max(until, now) / 1000) + 86_400) },
+        },
+      }),
+      { abortSignal },
+    ),
+  );
+}
+
+function sweepKey(accountID: string): string {
+  return `sweep#${accountID}`;
+}

@@ -1,0 +1,62 @@
+import {
+  DescribeSourceServersCommand,
+  MgnClient,
+  RetryDataReplicationCommand,
+  type SourceServer,
+} from '@aws-sdk/client-mgn';
+import { AWS_CLIENT_SETTINGS, sendBefore } from './clients';
+
+/** Created once per execution environment and reused by warm invocations. */
+const mgn = new MgnClient(AWS_CLIENT_SETTINGS);
+
+/** DescribeSourceServers takes at most this many IDs in its `sourceServerIDs` filter. */
+export const MAX_IDS_PER_DESCRIBE = 200;
+
+/**
+ * Reads the given source servers, archived ones included, up to 200 IDs per call. Servers MGN
+ * does not know are absent from the map. `accountID` is set only for servers of another account
+ * (MGN global view).
+ */
+export async function describeSourceServers(
+  sourceServerIDs: readonly string[],
+  accountID: string | undefined,
+  latest: number,
+): Promise<Map<string, SourceServer>> {
+  const found = new Map<string, SourceServer>();
+  for (let start = 0; start < sourceServerIDs.length; start += MAX_IDS_PER_DESCRIBE) {
+    const ids = sourceServerIDs.slice(start, start + MAX_IDS_PER_DESCRIBE);
+    let nextToken: string | undefined;
+    do {
+      const page = await sendBefore(latest, 'DescribeSourceServers', (abortSignal) =>
+        mgn.send(new DescribeSourceServersCommand({ filters: { sourceServerIDs: ids }, maxResults: 1000, nextToken, accountID }), { abortSignal }),
+      );
+      for (const server of page.items ?? []) {
+        if (server.sourceServerID !== undefined) found.set(server.sourceServerID, server);
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+  }
+  return found;
+}
+
+/**
+ * Reads every non-archived source server of the account, a page of up to 1000 at a time. Yields
+ * each page as it arrives, so the caller can stop between pages; `latest()` bounds each page's call.
+ */
+export async function* describeActiveSourceServers(latest: () => number): AsyncGenerator<SourceServer[]> {
+  let nextToken: string | undefined;
+  do {
+    const page = await sendBefore(latest(), 'DescribeSourceServers', (abortSignal) =>
+      mgn.send(new DescribeSourceServersCommand({ filters: { isArchived: false }, maxResults: 1000, nextToken }), { abortSignal }),
+    );
+    yield page.items ?? [];
+    nextToken = page.nextToken;
+  } while (nextToken);
+}
+
+/** Asks MGN to start the next replication initiation at the agent's next handshake. */
+export async function retryDataReplication(sourceServerID: string, accountID: string | undefined, latest: number): Promise<void> {
+  await sendBefore(latest, 'RetryDataReplication', (abortSignal) =>
+    mgn.send(new RetryDataReplicationCommand({ sourceServerID, accountID }), { abortSignal }),
+  );
+}

@@ -1,0 +1,58 @@
+import { describeSourceServers } from './aws/mgn-api';
+import { type DecisionBase, decideServer } from './decide-server';
+import { classifyMgnError } from './decide/mgn-errors';
+import { Outcome, type ServerResult } from './decide/outcomes';
+import type { Invocation } from './invocation';
+import { noticeAccountProblem } from './notify';
+import { finish } from './report/record';
+import { runBounded } from './run-bounded';
+
+/**
+ * Servers are read again in batches of this many right before their decisions, so that a cutover
+ * started or an opt-out tag set since a sweep's page was read is respected (≤ 200, MGN's limit).
+ */
+export const REREAD_BATCH = 50;
+
+/**
+ * Decides `sourceServerIDs` from state read just before acting: each batch is described, then
+ * its servers are decided, `concurrency` at a time. No batch or server starts once the deadline
+ * leaves too little time; those are returned as not started.
+ */
+export async function decideFresh(
+  sourceServerIDs: readonly string[],
+  base: DecisionBase,
+  concurrency: number,
+  invocation: Invocation,
+): Promise<{ results: ServerResult[]; notStarted: string[] }> {
+  const { deadline } = invocation;
+  const results: ServerResult[] = [];
+  let noticed = false;
+  for (let start = 0; start < sourceServerIDs.length; start += REREAD_BATCH) {
+    const batch = sourceServerIDs.slice(start, start + REREAD_BATCH);
+    if (!deadline.mayStart()) return { results, notStarted: sourceServerIDs.slice(start) };
+    let servers;
+    try {
+      servers = await describeSourceServers(batch, base.scope.mgnAccountID, deadline.forWork());
+    } catch (error) {
+      const failure = classifyMgnError(error);
+      const problem = failure.kind === 'NOT_INITIALIZED' ? 'MGN_NOT_INITIALIZED' : failure.kind === 'ACCESS_DENIED' ? 'ACCESS_DENIED' : undefined;
+      if (problem !== undefined && !noticed) {
+        noticed = true;
+        await noticeAccountProblem(problem, base.scope.accountID, error, invocation);
+      }
+      const outcome =
+        problem === 'MGN_NOT_INITIALIZED' ? Outcome.SKIPPED_MGN_NOT_INITIALIZED : problem === 'ACCESS_DENIED' ? Outcome.SKIPPED_ACCESS_DENIED : Outcome.FAILED;
+      const reason = `DescribeSourceServers: ${failure.code}: ${failure.message}`;
+      results.push(...batch.map((sourceServerID) =>
+        finish({ trigger: base.trigger, accountID: base.scope.accountID, dryRun: invocation.dryRun, sourceServerID, outcome, reason, mgnErrorCode: failure.code }),
+      ));
+      continue;
+    }
+    const run = await runBounded(batch, concurrency, () => deadline.mayStart(), (sourceServerID) =>
+      decideServer(sourceServerID, servers.get(sourceServerID), base, invocation),
+    );
+    results.push(...run.results);
+    if (run.notStarted.length > 0) return { results, notStarted: [...run.notStarted, ...sourceServerIDs.slice(start + REREAD_BATCH)] };
+  }
+  return { results, notStarted: [] };
+}

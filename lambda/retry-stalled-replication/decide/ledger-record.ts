@@ -1,0 +1,164 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { accountOfKey, type Escalation, type EscalationKind, type LedgerEntry } from './stall-episode';
+
+/**
+ * How a ledger entry is stored as a DynamoDB item, and how an item of any shape (written by hand,
+ * by an older version, or damaged) is read back. Pure.
+ */
+
+/** The attribute that puts an open episode in the `OpenEpisodesByAccount` index; absent once it ends. */
+export const OPEN_EPISODE_ATTRIBUTE = 'openEpisodeAccount';
+export const OPEN_EPISODES_INDEX = 'OpenEpisodesByAccount';
+
+/** What a conditional write expects to find: exactly the item it was planned from. */
+export type WriteCondition =
+  /** No item yet. */
+  | { readonly kind: 'ABSENT' }
+  /** The item's `version` attribute as read, whatever its type. */
+  | { readonly kind: 'VERSION'; readonly value: AttributeValue }
+  /** An item without a `version` attribute. */
+  | { readonly kind: 'NO_VERSION' };
+
+/** The condition for the next write after `entry`, which this function wrote itself. */
+export function conditionAfter(entry: LedgerEntry): WriteCondition {
+  return { kind: 'VERSION', value: { N: String(entry.version) } };
+}
+
+export interface ReadEntry {
+  readonly entry: LedgerEntry;
+  /** What is wrong with the stored item; empty when it is well formed. */
+  readonly problems: readonly string[];
+  readonly condition: WriteCondition;
+}
+
+const ESCALATION_KINDS: readonly EscalationKind[] = ['BUDGET_SPENT', 'ACCESS_DENIED', 'STILL_STALLED'];
+
+/** The item for an entry. */
+export function toItem(entry: LedgerEntry): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {
+    pk: { S: entry.key },
+    version: { N: String(entry.version) },
+    episodeStartedAt: { N: String(entry.episodeStartedAt) },
+    attemptTimes: { L: entry.attemptTimes.map((time) => ({ N: String(time) })) },
+    expiresAt: { N: String(entry.expiresAt) },
+  };
+  const optional: [string, AttributeValue | undefined][] = [
+    ['recoveredAt', entry.recoveredAt === undefined ? undefined : { N: String(entry.recoveredAt) }],
+    [OPEN_EPISODE_ATTRIBUTE, entry.recoveredAt === undefined ? { S: accountOfKey(entry.key) } : undefined],
+    ['lastRetryProblem', entry.lastRetryProblem === undefined ? undefined : { S: entry.lastRetryProblem }],
+    ['repairNote', entry.repairNote === undefined ? undefined : { S: entry.repairNote }],
+  ];
+  if (entry.escalation !== undefined) {
+    const { kind, state, claimedAt, leaseUntil, sentAt } = entry.escalation;
+    optional.push(
+      ['escalationKind', { S: kind }],
+      ['escalationState', { S: state }],
+      ['escalationClaimedAt', { N: String(claimedAt) }],
+      ['escalationLeaseUntil', { N: String(leaseUntil) }],
+      // Kept under its old name: entries of the first version read back as sent.
+      ['escalatedAt', sentAt === undefined ? undefined : { N: String(sentAt) }],
+    );
+  }
+  for (const [name, value] of optional) if (value !== undefined) item[name] = value;
+  return item;
+}
+
+/**
+ * Reads an item back, keeping every field that parses. A field that does not is reported as a
+ * problem and replaced conservatively: unknown attempts count as spent (at `now`, so a cooldown
+ * runs from the repair), an unknown start is `now`, an unknown escalation is owed.
+ */
+export function fromItem(
+  key: string,
+  item: Record<string, AttributeValue>,
+  { now, maxAttempts }: { now: number; maxAttempts: number },
+): ReadEntry {
+  const problems: string[] = [];
+  const number = (name: string): number | undefined => {
+    const value = item[name];
+    if (value === undefined) return undefined;
+    const text = value.N ?? value.S;
+    const parsed = text === undefined || text.trim() === '' ? NaN : Number(text);
+    if (!Number.isFinite(parsed)) {
+      problems.push(`${name} is not a number`);
+      return undefined;
+    }
+    if (value.N === undefined) problems.push(`${name} is stored as a string`);
+    return parsed;
+  };
+  const text = (name: string): string | undefined => {
+    const value = item[name];
+    if (value === undefined) return undefined;
+    if (value.S === undefined) problems.push(`${name} is not a string`);
+    return value.S;
+  };
+
+  const storedVersion = item['version'];
+  const version = number('version');
+  if (storedVersion === undefined) problems.push('version is missing');
+  else if (version !== undefined && (!Number.isInteger(version) || version < 0)) problems.push('version is not a whole number');
+
+  let episodeStartedAt = number('episodeStartedAt');
+  if (episodeStartedAt === undefined) {
+    if (item['episodeStartedAt'] === undefined) problems.push('episodeStartedAt is missing');
+    episodeStartedAt = now;
+  }
+
+  const attemptTimes = readAttempts(item['attemptTimes'], problems, now, maxAttempts);
+  const escalation = readEscalation(number, text, problems);
+  const recoveredAt = number('recoveredAt');
+  const lastRetryProblem = text('lastRetryProblem');
+  const repairNote = text('repairNote');
+  const entry: LedgerEntry = {
+    key,
+    version: version !== undefined && Number.isInteger(version) && version >= 0 ? version : 0,
+    episodeStartedAt,
+    attemptTimes,
+    expiresAt: number('expiresAt') ?? 0,
+    ...(recoveredAt === undefined ? {} : { recoveredAt }),
+    ...(escalation === undefined ? {} : { escalation }),
+    ...(lastRetryProblem === undefined ? {} : { lastRetryProblem }),
+    ...(problems.length > 0
+      ? { repairNote: `the ledger entry was malformed and was repaired at ${new Date(now).toISOString()} (${problems.join('; ')})` }
+      : repairNote === undefined ? {} : { repairNote }),
+  };
+  const condition: WriteCondition = storedVersion === undefined ? { kind: 'NO_VERSION' } : { kind: 'VERSION', value: storedVersion };
+  return { entry, problems, condition };
+}
+
+function readAttempts(value: AttributeValue | undefined, problems: string[], now: number, maxAttempts: number): number[] {
+  if (value?.L === undefined) {
+    problems.push(`attemptTimes is ${value === undefined ? 'missing' : 'not a list'}: every attempt counted as spent`);
+    return Array.from({ length: maxAttempts }, () => now);
+  }
+  return value.L.map((element, index) => {
+    const parsed = Number(element.N ?? element.S ?? NaN);
+    if (Number.isFinite(parsed) && element.N !== undefined) return parsed;
+    problems.push(`attemptTimes[${index}] is not a number: counted as an attempt now`);
+    return Number.isFinite(parsed) ? parsed : now;
+  });
+}
+
+function readEscalation(
+  number: (name: string) => number | undefined,
+  text: (name: string) => string | undefined,
+  problems: string[],
+): Escalation | undefined {
+  const sentAt = number('escalatedAt');
+  const state = text('escalationState');
+  const kind = text('escalationKind');
+  const claimedAt = number('escalationClaimedAt');
+  const leaseUntil = number('escalationLeaseUntil');
+  const knownKind = ESCALATION_KINDS.find((candidate) => candidate === kind) ?? 'BUDGET_SPENT';
+  if (kind !== undefined && knownKind !== kind) problems.push(`escalationKind ${kind} is not known`);
+  if (state === 'SENT' || (state === undefined && sentAt !== undefined)) {
+    // The first version recorded only escalatedAt, once SNS had the message.
+    const at = sentAt ?? claimedAt ?? 0;
+    return { kind: knownKind, state: 'SENT', claimedAt: claimedAt ?? at, leaseUntil: leaseUntil ?? at, sentAt: at };
+  }
+  if (state === 'PENDING' && claimedAt !== undefined && leaseUntil !== undefined) {
+    return { kind: knownKind, state: 'PENDING', claimedAt, leaseUntil };
+  }
+  if (state !== undefined) problems.push(`escalationState ${state} is incomplete or unknown: the notification is owed`);
+  return undefined;
+}

@@ -1,0 +1,45 @@
+import { errorFacts } from './errors';
+
+/** How a decision reacts to an error from an MGN call. */
+export type MgnErrorKind =
+  /** The server does not exist (any more). */
+  | 'NOT_FOUND'
+  /** MGN is not initialized in the account and Region: permanent until someone initializes it. */
+  | 'NOT_INITIALIZED'
+  /** Denied for good (IAM, an SCP, a permissions boundary): retrying the call cannot help. */
+  | 'ACCESS_DENIED'
+  /** MGN understood the request and said no (ValidationException or any other 4xx). */
+  | 'REFUSED'
+  /** Throttling, 5xx, network, timeouts, the function's deadline: the same call may work later. */
+  | 'TRANSIENT';
+
+export interface ClassifiedMgnError {
+  readonly kind: MgnErrorKind;
+  /** The error code (exception name), e.g. `ThrottlingException`. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Credential and clock problems answer 403 or 400 but pass once the credentials are refreshed. */
+const TRANSIENT_AUTH = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired', 'InvalidSignatureException', 'SignatureDoesNotMatch']);
+
+/**
+ * Maps an error thrown by the MGN client to how the decision reacts to it. MGN's model
+ * (botocore mgn/2020-02-26/service-2.json) gives RetryDataReplication only
+ * UninitializedAccountException, ResourceNotFoundException and ValidationException; throttling,
+ * access and 5xx errors come from the service front end, and network errors carry no status. Pure.
+ */
+export function classifyMgnError(error: unknown): ClassifiedMgnError {
+  const { code, message } = errorFacts(error);
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  const kind = ((): MgnErrorKind => {
+    if (code === 'ResourceNotFoundException' || status === 404) return 'NOT_FOUND';
+    if (code === 'UninitializedAccountException') return 'NOT_INITIALIZED';
+    if (TRANSIENT_AUTH.has(code)) return 'TRANSIENT';
+    if (code === 'AccessDeniedException' || code === 'AccessDenied' || status === 403) return 'ACCESS_DENIED';
+    if (code === 'ThrottlingException' || code === 'TooManyRequestsException' || status === 429) return 'TRANSIENT';
+    if (status !== undefined && status >= 400 && status < 500) return 'REFUSED';
+    return 'TRANSIENT';
+  })();
+  return { kind, code, message };
+}

@@ -1,0 +1,274 @@
+/**
+ * The attempt ledger's record of one server's stall episode, and the pure transitions between its
+ * states. An episode opens at a stall and ends only on evidence that the server replicated again:
+ * a replicating state read from MGN, or a snapshot taken after the episode's last retry. Every write
+ * is conditional on the entry read, so of several concurrent decisions exactly one moves it on.
+ */
+
+/** Why a person is told about a stall episode. */
+export type EscalationKind =
+  /** Every retry of the episode was spent and the server is still stalled. */
+  | 'BUDGET_SPENT'
+  /** RetryDataReplication is denied for good (IAM, an SCP): no retry can be made. */
+  | 'ACCESS_DENIED'
+  /** The episode has lasted too long without the server replicating, whatever its attempts. */
+  | 'STILL_STALLED';
+
+/** The episode's one notification: being sent by one invocation, or sent. */
+export interface Escalation {
+  readonly kind: EscalationKind;
+  /**
+   * PENDING: an invocation claimed it and is sending it until `leaseUntil`; past that, the claim is
+   * abandoned and the next decision sends it. SENT: SNS accepted it.
+   */
+  readonly state: 'PENDING' | 'SENT';
+  readonly claimedAt: number;
+  readonly leaseUntil: number;
+  readonly sentAt?: number;
+}
+
+export interface LedgerEntry {
+  /** `<account>#<sourceServerID>`. */
+  readonly key: string;
+  /** Increases by one with every write. */
+  readonly version: number;
+  /** When the episode began: the reported stall time, or the first decision that saw it. */
+  readonly episodeStartedAt: number;
+  /** When each attempt of the episode was claimed (epoch milliseconds), oldest first. */
+  readonly attemptTimes: readonly number[];
+  /** What went wrong with the latest attempt, when MGN refused or denied it. */
+  readonly lastRetryProblem?: string;
+  readonly escalation?: Escalation;
+  /** When the episode ended because the server replicated again; the next stall opens a new one. */
+  readonly recoveredAt?: number;
+  /** Set when the entry was rewritten from a malformed item; the episode's notice says so. */
+  readonly repairNote?: string;
+  /** DynamoDB TTL (epoch seconds): a quiet entry disappears on its own. */
+  readonly expiresAt: number;
+}
+
+/** The retry budget. */
+export interface AttemptPolicy {
+  readonly cooldownMinutes: number;
+  readonly maxAttempts: number;
+}
+
+/** How long an entry is kept after its last write. */
+export const LEDGER_RETENTION_DAYS = 30;
+/** A skipped decision refreshes an open episode's expiry once a day, so a long stall keeps its entry. */
+const REFRESH_AFTER_S = 86_400;
+/** How long an invocation that claimed an escalation has to send it before another may. */
+export const ESCALATION_LEASE_MS = 60_000;
+
+/** What a decision saw of a stalled server. */
+export interface StallSighting {
+  readonly now: number;
+  /** When the stall was reported (a trusted event time), else `now`. */
+  readonly stalledSince: number;
+  /** MGN's last snapshot of the server: taken after the episode's last retry, it proves replication in between. */
+  readonly lastSnapshotAt?: number;
+}
+
+export type StallVerdict =
+  /** Retry now: `next` holds the claimed attempt. */
+  | { readonly kind: 'RETRY'; readonly attempt: number }
+  /** The last attempt is too recent. */
+  | { readonly kind: 'COOLDOWN'; readonly attempts: number; readonly lastAttemptAt: number; readonly retryAfter: number }
+  /** Every attempt is spent. `notice` says whether this decision sends the episode's notification. */
+  | {
+      readonly kind: 'BUDGET_SPENT';
+      readonly attempts: number;
+      readonly notice: 'SEND' | 'SENT' | 'SENDING';
+      readonly noticeTime?: number;
+    };
+
+export interface StallPlan {
+  readonly verdict: StallVerdict;
+  /** The episode as it stands after this decision. */
+  readonly episode: LedgerEntry;
+  /** The entry to write; undefined when nothing changes. */
+  readonly next?: LedgerEntry;
+  /** True when the plan holds only once `next` is written (a claim); false for housekeeping. */
+  readonly mustWrite: boolean;
+  /** Set when this decision claimed the episode's notification and must send it. */
+  readonly escalate?: EscalationKind;
+  /** Set when a snapshot showed that the previous episode ended: it is closed as recovered. */
+  readonly endedEpisode?: { readonly attempts: number; readonly stallSeconds: number };
+}
+
+/**
+ * An episode that lasts this long without the server replicating is escalated whatever its
+ * attempts: no pattern of refusals, failures or deferrals can keep it from a person.
+ */
+export function stillStalledAfterMs(policy: AttemptPolicy): number {
+  return (policy.maxAttempts + 1) * Math.max(policy.cooldownMinutes, 30) * 60_000;
+}
+
+/**
+ * Plans the decision for a server MGN reports STALLED, from its ledger entry (undefined: none).
+ * `problems` non-empty means the stored item was malformed: the plan then rewrites it. Pure.
+ */
+export function planStall(
+  key: string,
+  stored: LedgerEntry | undefined,
+  policy: AttemptPolicy,
+  sighting: StallSighting,
+  problems: readonly string[] = [],
+): StallPlan {
+  const { now } = sighting;
+  let endedEpisode: StallPlan['endedEpisode'];
+  let open = stored !== undefined && stored.recoveredAt === undefined ? stored : undefined;
+  if (open !== undefined && replicatedSince(open, sighting.lastSnapshotAt)) {
+    endedEpisode = {
+      attempts: open.attemptTimes.length,
+      stallSeconds: Math.max(0, Math.round(((sighting.lastSnapshotAt ?? now) - open.episodeStartedAt) / 1000)),
+    };
+    open = undefined;
+  }
+  const episode: LedgerEntry =
+    open ??
+    successor(stored ?? emptyEntry(key), now, {
+      episodeStartedAt: Math.min(sighting.stalledSince, now),
+      attemptTimes: [],
+    }, ['recoveredAt', 'escalation', 'lastRetryProblem']);
+  const isNewEpisode = open === undefined;
+
+  const attempts = episode.attemptTimes.length;
+  const lastAttemptAt = episode.attemptTimes[attempts - 1];
+  const retryAfter = lastAttemptAt === undefined ? now : lastAttemptAt + policy.cooldownMinutes * 60_000;
+  const escalationFree = isEscalationFree(episode.escalation, now);
+  let verdict: StallVerdict;
+  let escalate: EscalationKind | undefined;
+  if (lastAttemptAt !== undefined && now < retryAfter) {
+    // Also after the last allowed retry: it gets its cooldown to work before anyone is told it failed.
+    verdict = { kind: 'COOLDOWN', attempts, lastAttemptAt, retryAfter };
+  } else if (attempts >= policy.maxAttempts) {
+    const notice = escalationFree ? 'SEND' : episode.escalation?.state === 'SENT' ? 'SENT' : 'SENDING';
+    verdict = {
+      kind: 'BUDGET_SPENT',
+      attempts,
+      notice,
+      ...(episode.escalation === undefined || notice === 'SEND'
+        ? {}
+        : { noticeTime: episode.escalation.sentAt ?? episode.escalation.claimedAt }),
+    };
+    if (notice === 'SEND') escalate = 'BUDGET_SPENT';
+  } else {
+    verdict = { kind: 'RETRY', attempt: attempts + 1 };
+  }
+  // A new episode gets its first retry before anyone is told that retries do not help.
+  if (escalate === undefined && escalationFree && !isNewEpisode && now - episode.episodeStartedAt >= stillStalledAfterMs(policy)) {
+    escalate = 'STILL_STALLED';
+  }
+
+  const changes: Partial<LedgerEntry> = {
+    ...(verdict.kind === 'RETRY' ? { attemptTimes: [...episode.attemptTimes, now] } : {}),
+    ...(escalate === undefined ? {} : { escalation: pendingEscalation(escalate, now) }),
+  };
+  const claims = Object.keys(changes).length > 0;
+  if (claims || isNewEpisode) {
+    return { verdict, episode, next: successor(episode, now, changes, [], stored?.version ?? 0), mustWrite: true, ...(escalate ? { escalate } : {}), ...(endedEpisode ? { endedEpisode } : {}) };
+  }
+  // Nothing claimed: rewrite only a malformed item, or an expiry running down during a long stall.
+  const housekeeping = problems.length > 0 || (stored !== undefined && stored.expiresAt - now / 1000 < LEDGER_RETENTION_DAYS * 86_400 - REFRESH_AFTER_S);
+  return { verdict, episode, mustWrite: false, ...(housekeeping ? { next: successor(episode, now, {}, [], stored?.version ?? 0) } : {}) };
+}
+
+/** Whether a snapshot taken after the episode's last activity shows that the server replicated. */
+function replicatedSince(entry: LedgerEntry, lastSnapshotAt: number | undefined): boolean {
+  if (lastSnapshotAt === undefined) return false;
+  return lastSnapshotAt > Math.max(entry.episodeStartedAt, ...entry.attemptTimes);
+}
+
+/** An escalation that no invocation holds: none yet, or a claim whose holder ran out of time. */
+function isEscalationFree(escalation: Escalation | undefined, now: number): boolean {
+  return escalation === undefined || (escalation.state === 'PENDING' && escalation.leaseUntil <= now);
+}
+
+function pendingEscalation(kind: EscalationKind, now: number): Escalation {
+  return { kind, state: 'PENDING', claimedAt: now, leaseUntil: now + ESCALATION_LEASE_MS };
+}
+
+/** Gives back the attempt claimed at `attemptAt` when the retry certainly did not happen. Pure. */
+export function releaseAttempt(entry: LedgerEntry, attemptAt: number, now: number): LedgerEntry | undefined {
+  const index = entry.attemptTimes.lastIndexOf(attemptAt);
+  if (index < 0) return undefined;
+  return successor(entry, now, { attemptTimes: entry.attemptTimes.filter((_, position) => position !== index) });
+}
+
+/** Records why the latest attempt did not take: MGN refused it or access was denied. The attempt stays counted. Pure. */
+export function recordRetryProblem(entry: LedgerEntry, problem: string, now: number): LedgerEntry {
+  return successor(entry, now, { lastRetryProblem: problem });
+}
+
+/** Claims the episode's notification, if no invocation holds it and none was sent. Pure. */
+export function claimEscalation(entry: LedgerEntry, kind: EscalationKind, now: number): LedgerEntry | undefined {
+  if (entry.recoveredAt !== undefined || !isEscalationFree(entry.escalation, now)) return undefined;
+  return successor(entry, now, { escalation: pendingEscalation(kind, now) });
+}
+
+/** Records that SNS accepted the episode's notification. Pure. */
+export function markEscalationSent(entry: LedgerEntry, now: number): LedgerEntry | undefined {
+  if (entry.escalation === undefined || entry.escalation.state === 'SENT') return undefined;
+  return successor(entry, now, { escalation: { ...entry.escalation, state: 'SENT', sentAt: now } }, ['repairNote']);
+}
+
+/** Gives back a notification claim whose message could not be sent, so the next decision sends it. Pure. */
+export function releaseEscalation(entry: LedgerEntry, claimedAt: number, now: number): LedgerEntry | undefined {
+  if (entry.escalation?.state !== 'PENDING' || entry.escalation.claimedAt !== claimedAt) return undefined;
+  return successor(entry, now, {}, ['escalation']);
+}
+
+export interface ClosedEpisode {
+  readonly next: LedgerEntry;
+  readonly attempts: number;
+  readonly stallSeconds: number;
+}
+
+/**
+ * Ends the open episode of a server read replicating again. `recoveredAt` is when it recovered
+ * (a trusted NOT_STALLED event time, else now); undefined when no episode is open. Pure.
+ */
+export function closeEpisode(entry: LedgerEntry | undefined, recoveredAt: number, now: number): ClosedEpisode | undefined {
+  if (entry === undefined || entry.recoveredAt !== undefined) return undefined;
+  // A recovery reported before the episode began (an event delayed past a newer stall) ends it now.
+  const end = recoveredAt >= entry.episodeStartedAt ? recoveredAt : now;
+  return {
+    next: successor(entry, now, { recoveredAt: end }),
+    attempts: entry.attemptTimes.length,
+    stallSeconds: Math.max(0, Math.round((end - entry.episodeStartedAt) / 1000)),
+  };
+}
+
+/** The ledger key of a server. */
+export function ledgerKey(accountID: string, sourceServerID: string): string {
+  return `${accountID}#${sourceServerID}`;
+}
+
+/** The account of a ledger key. */
+export function accountOfKey(key: string): string {
+  return key.split('#')[0] ?? '';
+}
+
+function emptyEntry(key: string): LedgerEntry {
+  return { key, version: 0, episodeStartedAt: 0, attemptTimes: [], expiresAt: 0 };
+}
+
+/**
+ * The entry after a write: `changes` applied, `drop` removed, version one above the stored one it
+ * replaces (`storedVersion`, by default `entry`'s), expiry pushed out.
+ */
+function successor(
+  entry: LedgerEntry,
+  now: number,
+  changes: Partial<LedgerEntry>,
+  drop: readonly (keyof LedgerEntry)[] = [],
+  storedVersion: number = entry.version,
+): LedgerEntry {
+  const kept = Object.entries({ ...entry, ...changes }).filter(([field]) => !drop.includes(field as keyof LedgerEntry));
+  return { ...(Object.fromEntries(kept) as unknown as LedgerEntry), version: storedVersion + 1, expiresAt: expiry(now) };
+}
+
+function expiry(now: number): number {
+  return Math.floor(now / 1000) + LEDGER_RETENTION_DAYS * 86_400;
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { BundleEnvironment, type BundledFunction, type InvocationOutcome, type InvokeOptions } from '../../tools/bundle-runner/bundled-function';
+import type { FaultProxy } from '../../tools/fault-proxy/fault-proxy';
+import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalAws, type LocalAws } from '../../tools/local-aws/local-aws';
+import type { LocalSourceServer } from '../../tools/local-mgn/local-mgn-server';
+
+export const SECOND = 1_000;
+export const MINUTE = 60 * SECOND;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/**
+ * The synthesized bundle, run through simulated time against the local stand-ins with a fault
+ * proxy in front of each. The simulated clock moves only when a test says so: the bundle's clock
+ * (Date) reads it at the start of every invocation, and the stand-ins read it too. One warm
+ * execution environment serves every invocation, as Lambda reuses one; `coldStart()` replaces it.
+ */
+export class Simulation {
+  private environment!: BundleEnvironment;
+  private sweeps = 0;
+
+  private constructor(
+    private readonly fn: BundledFunction,
+    public readonly local: LocalAws,
+    private readonly clock: { time: number },
+  ) {}
+
+  static async start(fn: BundledFunction, fleet: readonly LocalSourceServer[]): Promise<Simulation> {
+    // Whole seconds, as EventBridge event times have them.
+    const clock = { time: Math.floor(Date.now() / 1000) * 1000 };
+    const local = await startLocalAws(fleet, { clock: () => clock.time, faults: true });
+    const simulation = new Simulation(fn, local, clock);
+    simulation.environment = await BundleEnvironment.start(fn, local.environment);
+    return simulation;
+  }
+
+  /** The simulated time, epoch milliseconds. */
+  get now(): number {
+    return this.clock.time;
+  }
+
+  /** The fault layers: `faults.mgn`, `faults.dynamodb`, `faults.sns`. */
+  get faults(): { mgn: FaultProxy; dynamodb: FaultProxy; sns: FaultProxy } {
+    const { faults } = this.local;
+    if (faults === undefined) throw new Error('the simulation runs with fault proxies');
+    return faults;
+  }
+
+  advance(ms: number): void {
+    this.clock.time += ms;
+  }
+
+  /** Invokes the warm environment at the simulated time. */
+  invoke(event: unknown, options: Omit<InvokeOptions, 'at'> = {}): Promise<InvocationOutcome> {
+    return this.environment.invoke(event, { ...options, at: this.now });
+  }
+
+  /** MGN's stall event for a server, dated now unless `time` is given. */
+  stallEvent(sourceServerID: string, state: 'STALLED' | 'NOT_STALLED' = 'STALLED', time = this.now, id: string = randomUUID()): Record<string, unknown> {
+    return {
+      version: '0',
+      id,
+      'detail-type': 'MGN Source Server Data Replication Stalled Change',
+      source: 'aws.mgn',
+      account: LOCAL_ACCOUNT,
+      time: `${new Date(time).toISOString().slice(0, 19)}Z`,
+      region: LOCAL_REGION,
+      resources: [`arn:aws:mgn:${LOCAL_REGION}:${LOCAL_ACCOUNT}:source-server/${sourceServerID}`],
+      detail: { state },
+    };
+  }
+
+  /** The schedule rule's event; the same `id` again is the platform delivering it again. */
+  scheduleEvent(id = `sweep-${(this.sweeps += 1)}`): Record<string, unknown> {
+    return {
+      version: '0',
+      id,
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: LOCAL_ACCOUNT,
+      time: `${new Date(this.now).toISOString().slice(0, 19)}Z`,
+      region: LOCAL_REGION,
+      resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/mgn-stall-retry-sweep`],
+      detail: {},
+    };
+  }
+
+  stall(sourceServerID: string, options: Omit<InvokeOptions, 'at'> = {}): Promise<InvocationOutcome> {
+    return this.invoke(this.stallEvent(sourceServerID), options);
+  }
+
+  recovery(sourceServerID: string): Promise<InvocationOutcome> {
+    return this.invoke(this.stallEvent(sourceServerID, 'NOT_STALLED'));
+  }
+
+  sweep(options: Omit<InvokeOptions, 'at'> = {}): Promise<InvocationOutcome> {
+    return this.invoke(this.scheduleEvent(), options);
+  }
+
+  /** Another execution environment of the function, for concurrent invocations (invoke it with `at: sim.now`). */
+  separateEnvironment(): Promise<BundleEnvironment> {
+    return BundleEnvironment.start(this.fn, this.local.environment);
+  }
+
+  /** A new execution environment: the next invocation is a cold start. */
+  async coldStart(): Promise<void> {
+    await this.environment.stop();
+    this.environment = await BundleEnvironment.start(this.fn, this.local.environment);
+  }
+
+  /** RetryDataReplication calls MGN accepted, per server. */
+  acceptedRetries(sourceServerID?: string): number {
+    return this.local.mgn.acceptedRetries().filter((id) => sourceServerID === undefined || id === sourceServerID).length;
+  }
+
+  /** Every RetryDataReplication call MGN answered, accepted or not. */
+  retryCalls(sourceServerID?: string): number {
+    return this.local.mgn.calls.filter(
+      (call) => call.operation === 'RetryDataReplication' && (sourceServerID === undefined || (call.body as { sourceServerID?: string }).sourceServerID === sourceServerID),
+    ).length;
+  }
+
+  /** Notifications SNS accepted, optionally only those naming a server. */
+  notices(sourceServerID?: string): { subject?: string; message: string }[] {
+    return this.local.sns.published.filter((notice) => sourceServerID === undefined || notice.message.includes(sourceServerID));
+  }
+
+  /** Moves a stand-in server: e.g. a person fixed it and it replicates again. */
+  setServer(sourceServerID: string, changes: Partial<LocalSourceServer>): void {
+    const server = this.local.mgn.server(sourceServerID);
+    if (server === undefined) throw new Error(`no server ${sourceServerID}`);
+    Object.assign(server, changes);
+  }
+
+  async stop(): Promise<string[]> {
+    const unhandled = await this.environment.stop();
+    await this.local.stop();
+    return unhandled;
+  }
+}
+
+/** The outcome of each server of an invocation, or the error's name. */
+export function outcomesOf(outcome: InvocationOutcome): string[] {
+  return outcome.ok ? outcome.result.results.map((entry) => entry.outcome) : [outcome.error.name];
+}
+
+/** The single server's outcome of an event invocation. */
+export function outcomeOf(outcome: InvocationOutcome): string {
+  return outcomesOf(outcome).join(',');
+}
+
+/** The parsed decision lines of an invocation. */
+export function decisions(outcome: InvocationOutcome): Record<string, unknown>[] {
+  return outcome.lines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line['message'] === 'replication retry decision' || line['message'] === 'replication retry failed');
+}
+
+/** The sum of an EMF metric over an invocation's output. */
+export function emitted(outcome: InvocationOutcome, metric: string): number {
+  return outcome.lines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => '_aws' in line && metric in line)
+    .flatMap((line) => [line[metric]].flat())
+    .reduce((sum: number, value) => sum + Number(value), 0);
+}
+
+/** A source server for the stand-in: stalled by a cause no retry fixes unless `changes` say otherwise. */
+export function stalledServer(sourceServerID: string, changes: Partial<LocalSourceServer> = {}): LocalSourceServer {
+  return {
+    sourceServerID,
+    replicationState: 'STALLED',
+    lifeCycleState: 'READY_FOR_TEST',
+    isArchived: false,
+    hostname: `host-${sourceServerID.slice(-4)}`,
+    replicationError: { error: 'UNSTABLE_NETWORK', rawError: 'connection to the replication server lost' },
+    afterRetry: 'STAYS_STALLED',
+    ...changes,
+  };
+}
