@@ -1,4 +1,5 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { REPLICATION_ERRORS, isReplicationError, type ErrorAction, type ReplicationError } from '../lambda/retry-stalled-replication/decide/triage';
 
 /**
  * The deployment's settings: cdk.json context key `mgnStallRetry` (an object, or a JSON string as
@@ -54,6 +55,14 @@ export interface MgnStallRetryConfig {
   readonly environments: readonly DeploymentEnvironment[];
   /** Accept servers of other accounts (MGN global view): widens RetryDataReplication to every account. */
   readonly globalView: boolean;
+  /** Overrides of the default triage policy: per MGN replication error, `retry` or `escalate`. */
+  readonly errorPolicy: Readonly<Partial<Record<ReplicationError, ErrorAction>>>;
+  /** Retry agentless (snapshot-shipping) servers too; by default they go straight to a person. */
+  readonly retryAgentless: boolean;
+  /** A mass stall needs at least this many stalled servers… */
+  readonly massStallMinServers: number;
+  /** …and at least this share (0–1] of the account's servers in replication. */
+  readonly massStallShare: number;
 }
 
 export const DEFAULT_CONFIG: MgnStallRetryConfig = {
@@ -70,6 +79,10 @@ export const DEFAULT_CONFIG: MgnStallRetryConfig = {
   ledgerRemovalPolicy: 'retain',
   environments: [],
   globalView: false,
+  errorPolicy: {},
+  retryAgentless: false,
+  massStallMinServers: 10,
+  massStallShare: 0.5,
 };
 
 /** A setting that cannot be used; the message names the key and says what it must be. */
@@ -142,6 +155,11 @@ const RULES: Record<keyof MgnStallRetryConfig, Rule> = {
   ledgerRemovalPolicy: (value) => (value === 'retain' || value === 'destroy' ? undefined : 'must be "retain" or "destroy"'),
   environments: checkEnvironments,
   globalView: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
+  errorPolicy: checkErrorPolicy,
+  retryAgentless: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
+  massStallMinServers: integerFrom(1, 100_000),
+  massStallShare: (value) =>
+    typeof value === 'number' && value > 0 && value <= 1 ? undefined : 'must be a number above 0 and at most 1, e.g. 0.5',
 };
 const KNOWN_KEYS = Object.keys(RULES);
 
@@ -210,6 +228,33 @@ export function validateConfig(config: object, prefix: string): void {
 /** The Region of an SNS topic ARN (`arn:<partition>:sns:<region>:<account>:<name>`). */
 export function topicArnRegion(topicArn: string): string {
   return topicArn.split(':')[3] ?? '';
+}
+
+function checkErrorPolicy(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'must be an object of MGN replication errors, each "retry" or "escalate", e.g. {"AGENT_NOT_SEEN": "retry"}';
+  }
+  for (const [error, action] of Object.entries(value)) {
+    if (!isReplicationError(error)) {
+      const suggestion = closest(error, REPLICATION_ERRORS);
+      return `has an unknown error ${JSON.stringify(error)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; known: ${REPLICATION_ERRORS.join(', ')}`;
+    }
+    if (action !== 'retry' && action !== 'escalate') return `.${error} must be "retry" or "escalate", got ${describe(action)}`;
+  }
+  return undefined;
+}
+
+/**
+ * How old the sweep's census may be for event-driven decisions to rely on it: two sweep periods
+ * (at least 90 minutes) for a rate, a day and two hours for a cron; 0 when the sweep is off.
+ */
+export function censusMaxAgeMinutes(sweepSchedule: string): number {
+  if (sweepSchedule === 'off') return 0;
+  const rate = RATE.exec(sweepSchedule);
+  if (rate === null) return 26 * 60;
+  const unit = (rate[2] ?? '').replace(/s$/, '');
+  const minutes = Number(rate[1]) * (unit === 'minute' ? 1 : unit === 'hour' ? 60 : 1440);
+  return Math.max(90, 2 * minutes);
 }
 
 function checkEnvironments(value: unknown): string | undefined {

@@ -15,7 +15,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { STALL_EVENT_DETAIL_TYPE, STALL_EVENT_SOURCE } from '../lambda/retry-stalled-replication/decide/input';
 import { OPEN_EPISODE_ATTRIBUTE, OPEN_EPISODES_INDEX } from '../lambda/retry-stalled-replication/decide/ledger-record';
-import { DEFAULT_CONFIG, topicArnRegion, validateConfig, type MgnStallRetryConfig } from './config';
+import { DEFAULT_CONFIG, censusMaxAgeMinutes, topicArnRegion, validateConfig, type MgnStallRetryConfig } from './config';
 
 /** What MGN sends to the default event bus when a server's replication stalls, and when it recovers. */
 export const STALL_EVENT_PATTERN: events.EventPattern = {
@@ -165,6 +165,11 @@ export class StalledReplicationRetry extends Construct {
         DRY_RUN: String(config.dryRun),
         SWEEP_CONCURRENCY: String(config.sweepConcurrency),
         GLOBAL_VIEW: String(config.globalView),
+        ERROR_POLICY: JSON.stringify(config.errorPolicy),
+        RETRY_AGENTLESS: String(config.retryAgentless),
+        MASS_STALL_MIN_SERVERS: String(config.massStallMinServers),
+        MASS_STALL_SHARE: String(config.massStallShare),
+        CENSUS_MAX_AGE_MINUTES: String(censusMaxAgeMinutes(config.sweepSchedule)),
         LEDGER_TABLE_NAME: this.ledgerTable.tableName,
         NOTIFICATION_TOPIC_ARN: this.notificationTopic.topicArn,
       },
@@ -316,11 +321,12 @@ export class StalledReplicationRetry extends Construct {
       reason:
         'mgn:RetryDataReplication is limited to source servers of this Region (and of this account unless globalView is set); servers join during migration waves, so their IDs are unknown at deploy time. Owners opt a server out with its tag.',
     });
-    // Read an entry, then write it conditionally; list open episodes from the index only.
+    // Read an entry, then write it conditionally; list open episodes from the index only. Scan
+    // once per account: entries of the first version are added to the index.
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'UseTheLedger',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
         resources: [this.ledgerTable.tableArn],
       }),
     );

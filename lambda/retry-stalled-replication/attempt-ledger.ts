@@ -1,7 +1,8 @@
 import { readLedgerEntry, writeLedgerEntry } from './aws/ledger-api';
 import { LedgerContentionError } from './decide/errors';
 import { conditionAfter, type ReadEntry, type WriteCondition } from './decide/ledger-record';
-import { planStall, type AttemptPolicy, type LedgerEntry, type StallPlan, type StallSighting } from './decide/stall-episode';
+import { planStall, rewriteEntry, type AttemptPolicy, type LedgerEntry, type StallPlan, type StallSighting } from './decide/stall-episode';
+import type { TriageVerdict } from './decide/triage';
 import { logger } from './report/powertools';
 
 /**
@@ -38,10 +39,11 @@ export async function claimStall(
   sighting: StallSighting,
   latest: number,
   dryRun: boolean,
+  triage?: TriageVerdict,
 ): Promise<StallClaim> {
   for (let round = 0; round < ledger.policy.maxAttempts + EXTRA_ROUNDS; round += 1) {
     const read = await readReporting(ledger, key, sighting.now, latest);
-    const plan = planStall(key, read?.entry, ledger.policy, sighting, read?.problems ?? []);
+    const plan = planStall(key, read?.entry, ledger.policy, sighting, read?.rewrite ?? false, triage);
     const problems = read?.problems ?? [];
     if (dryRun || plan.next === undefined) return { plan, problems, ...(read ? { stored: read.entry } : {}) };
     if (!plan.mustWrite) {
@@ -66,13 +68,21 @@ export async function updateEntry(
   latest: number,
   known?: LedgerEntry,
 ): Promise<{ entry?: LedgerEntry; changed: boolean }> {
-  let current: ReadEntry | undefined = known === undefined ? undefined : { entry: known, problems: [], condition: conditionAfter(known) };
+  let current: ReadEntry | undefined = known === undefined ? undefined : { entry: known, problems: [], condition: conditionAfter(known), rewrite: false };
   let fresh = known === undefined;
   for (let round = 0; round < EXTRA_ROUNDS; round += 1) {
     if (fresh) current = await readReporting(ledger, key, now, latest);
     fresh = true;
     const next = change(current?.entry);
-    if (next === undefined) return { ...(current ? { entry: current.entry } : {}), changed: false };
+    if (next === undefined) {
+      // Nothing to change, but a malformed or unindexed item is written again, best effort.
+      if (current?.rewrite === true) {
+        const repaired = rewriteEntry(current.entry, now);
+        const condition = current.condition;
+        await bestEffort('repair the ledger entry', key, () => writeLedgerEntry(ledger.tableName, repaired, condition, latest));
+      }
+      return { ...(current ? { entry: current.entry } : {}), changed: false };
+    }
     if (await writeLedgerEntry(ledger.tableName, next, conditionOf(current), latest)) return { entry: next, changed: true };
   }
   throw new LedgerContentionError(key, EXTRA_ROUNDS);

@@ -1,4 +1,5 @@
 import { ConfigurationError } from './decide/errors';
+import { isReplicationError, type ErrorAction, type ReplicationError } from './decide/triage';
 
 /** The function's settings, read from its environment once per execution environment. */
 export interface HandlerConfig {
@@ -23,6 +24,16 @@ export interface HandlerConfig {
   readonly sweepConcurrency: number;
   /** Whether requests for other accounts' servers are accepted (MGN global view). */
   readonly globalView: boolean;
+  /** Overrides of the default error policy: per MGN replication error, retry or escalate. */
+  readonly errorPolicy: Readonly<Partial<Record<ReplicationError, ErrorAction>>>;
+  /** Retry agentless (snapshot-shipping) servers too. */
+  readonly retryAgentless: boolean;
+  /** A mass stall needs at least this many stalled servers… */
+  readonly massStallMinServers: number;
+  /** …and at least this share of the servers in replication. */
+  readonly massStallShare: number;
+  /** How old the sweep's census may be for event-driven decisions to rely on it; 0 when the sweep is off. */
+  readonly censusMaxAgeMinutes: number;
 }
 
 /** Reads and checks the environment; a missing or malformed value stops the cold start. */
@@ -47,7 +58,42 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     notificationTopicArn: required(env, 'NOTIFICATION_TOPIC_ARN'),
     sweepConcurrency: integer(env, 'SWEEP_CONCURRENCY', 1),
     globalView: boolean(env, 'GLOBAL_VIEW'),
+    errorPolicy: errorPolicy(env),
+    retryAgentless: boolean(env, 'RETRY_AGENTLESS'),
+    massStallMinServers: integer(env, 'MASS_STALL_MIN_SERVERS', 1),
+    massStallShare: share(env, 'MASS_STALL_SHARE'),
+    censusMaxAgeMinutes: integer(env, 'CENSUS_MAX_AGE_MINUTES', 0),
   };
+}
+
+function errorPolicy(env: NodeJS.ProcessEnv): Partial<Record<ReplicationError, ErrorAction>> {
+  const text = required(env, 'ERROR_POLICY');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigurationError(`environment variable ERROR_POLICY must be a JSON object, got "${text}"`);
+  }
+  const policy: Partial<Record<ReplicationError, ErrorAction>> = {};
+  for (const [error, action] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!isReplicationError(error) || (action !== 'retry' && action !== 'escalate')) {
+      throw new ConfigurationError(`environment variable ERROR_POLICY has an invalid entry ${JSON.stringify(error)}: ${JSON.stringify(action)}`);
+    }
+    policy[error] = action;
+  }
+  return policy;
+}
+
+function share(env: NodeJS.ProcessEnv, name: string): number {
+  const text = required(env, name);
+  const value = Number(text);
+  if (!/^[0-9.]+$/.test(text) || !(value > 0 && value <= 1)) {
+    throw new ConfigurationError(`environment variable ${name} must be a number above 0 and at most 1, got "${text}"`);
+  }
+  return value;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

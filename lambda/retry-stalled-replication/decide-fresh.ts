@@ -1,4 +1,4 @@
-import { describeSourceServers } from './aws/mgn-api';
+import { MAX_IDS_PER_DESCRIBE, describeSourceServers } from './aws/mgn-api';
 import { type DecisionBase, decideServer } from './decide-server';
 import { classifyMgnError } from './decide/mgn-errors';
 import { Outcome, type ServerResult } from './decide/outcomes';
@@ -8,15 +8,10 @@ import { finish } from './report/record';
 import { runBounded } from './run-bounded';
 
 /**
- * Servers are read again in batches of this many right before their decisions, so that a cutover
- * started or an opt-out tag set since a sweep's page was read is respected (≤ 200, MGN's limit).
- */
-export const REREAD_BATCH = 50;
-
-/**
- * Decides `sourceServerIDs` from state read just before acting: each batch is described, then
- * its servers are decided, `concurrency` at a time. No batch or server starts once the deadline
- * leaves too little time; those are returned as not started.
+ * Decides `sourceServerIDs` from state read just before acting: they are read again in batches of
+ * `concurrency` (at most 200, MGN's limit), and each batch's servers are decided together right
+ * after, so a cutover started or an opt-out tag set since a sweep's page was read is respected.
+ * No batch starts once the deadline leaves too little time; those are returned as not started.
  */
 export async function decideFresh(
   sourceServerIDs: readonly string[],
@@ -27,8 +22,9 @@ export async function decideFresh(
   const { deadline } = invocation;
   const results: ServerResult[] = [];
   let noticed = false;
-  for (let start = 0; start < sourceServerIDs.length; start += REREAD_BATCH) {
-    const batch = sourceServerIDs.slice(start, start + REREAD_BATCH);
+  const batchSize = Math.min(MAX_IDS_PER_DESCRIBE, Math.max(1, concurrency));
+  for (let start = 0; start < sourceServerIDs.length; start += batchSize) {
+    const batch = sourceServerIDs.slice(start, start + batchSize);
     if (!deadline.mayStart()) return { results, notStarted: sourceServerIDs.slice(start) };
     let servers;
     try {
@@ -52,7 +48,7 @@ export async function decideFresh(
       decideServer(sourceServerID, servers.get(sourceServerID), base, invocation),
     );
     results.push(...run.results);
-    if (run.notStarted.length > 0) return { results, notStarted: [...run.notStarted, ...sourceServerIDs.slice(start + REREAD_BATCH)] };
+    if (run.notStarted.length > 0) return { results, notStarted: [...run.notStarted, ...sourceServerIDs.slice(start + batchSize)] };
   }
   return { results, notStarted: [] };
 }

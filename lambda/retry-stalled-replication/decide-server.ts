@@ -6,7 +6,9 @@ import { errorFacts } from './decide/errors';
 import { trustedEventTime, type TrustedTime } from './decide/event-time';
 import { classifyMgnError, type ClassifiedMgnError } from './decide/mgn-errors';
 import { Outcome, type ServerResult, type Trigger } from './decide/outcomes';
+import { massStallReason } from './decide/mass-stall';
 import { isReplicating, toServerFacts, type ServerFacts } from './decide/server-facts';
+import { triage, type TriageVerdict } from './decide/triage';
 import {
   claimEscalation,
   closeEpisode,
@@ -18,6 +20,7 @@ import {
   type LedgerEntry,
   type StallPlan,
 } from './decide/stall-episode';
+import { massStallPolicy, type FleetLookup } from './fleet';
 import type { Invocation } from './invocation';
 import { noticeAccountProblem, sendEscalation } from './notify';
 import { logger } from './report/powertools';
@@ -35,6 +38,8 @@ export interface ServerScope {
 export interface DecisionBase {
   readonly trigger: Trigger;
   readonly scope: ServerScope;
+  /** Whether the account is in a mass stall (which pauses per-server retries). */
+  readonly fleet: FleetLookup;
   /** What an MGN event reported, and when: a stall's time opens an episode, a recovery's time ends one. */
   readonly reported?: { readonly state: 'STALLED' | 'NOT_STALLED'; readonly time?: number };
 }
@@ -112,14 +117,23 @@ async function endEpisode(facts: ServerFacts, known: Known, base: DecisionBase, 
       });
 }
 
-/** A stalled server that passed the guards: the ledger decides between a retry, a wait and a person. */
+/**
+ * A stalled server that passed the guards, in the decision's order: a mass stall pauses it; triage
+ * sends it to a person at once or lets MGN's own pending attempt happen; otherwise the ledger
+ * decides between a retry and a wait, and the episode's one notice goes out when retries are spent.
+ */
 async function decideStall(facts: ServerFacts, known: Known, base: DecisionBase, invocation: Invocation): Promise<ServerResult> {
   const { config, now, deadline, dryRun } = invocation;
+  const fleet = await base.fleet();
+  if (fleet.kind === 'MASS_STALL') {
+    return finish({ ...known, outcome: Outcome.SKIPPED_MASS_STALL, reason: massStallReason(fleet, massStallPolicy(invocation)) });
+  }
+  const verdictOfTriage = triage(facts, config, now());
   const ledger = ledgerOf(invocation);
   const key = ledgerKey(base.scope.accountID, facts.sourceServerID);
   const stalled = base.reported?.state === 'STALLED' ? trustedEventTime(base.reported.time, now()) : { time: now() };
   const sighting = { now: now(), stalledSince: stalled.time, ...(facts.lastSnapshotAt === undefined ? {} : { lastSnapshotAt: facts.lastSnapshotAt }) };
-  const { plan, stored, problems } = await claimStall(ledger, key, sighting, deadline.forWork(), dryRun);
+  const { plan, stored, problems } = await claimStall(ledger, key, sighting, deadline.forWork(), dryRun, verdictOfTriage);
   const context: Known = {
     ...known,
     ...ignoredTime(stalled),
@@ -127,17 +141,29 @@ async function decideStall(facts: ServerFacts, known: Known, base: DecisionBase,
     // A snapshot after the last retry shows the previous episode ended: count its recovery.
     ...(plan.endedEpisode !== undefined && !dryRun ? { stallSeconds: plan.endedEpisode.stallSeconds } : {}),
   };
-  if (dryRun) return finish({ ...context, ...dryRunOutcome(plan, config.maxAttempts) });
+  if (dryRun) return finish({ ...context, ...dryRunOutcome(plan, config.maxAttempts, verdictOfTriage) });
 
   const { verdict } = plan;
-  const escalation = { key, facts, invocation, ledger };
+  const escalation = { key, facts: { ...facts, policy: verdictOfTriage.policy }, invocation, ledger };
+  const noticeReason = (notice: 'SENT' | 'SENDING', time: number | undefined): string =>
+    notice === 'SENT' ? `the notification was sent at ${iso(time)}` : `another invocation is sending the notification (claimed at ${iso(time)})`;
   switch (verdict.kind) {
+    case 'NEEDS_PERSON': {
+      const record = { ...context, outcome: Outcome.SKIPPED_NEEDS_PERSON, attempts: verdict.attempts };
+      return verdict.notice === 'SEND'
+        ? notify({ ...record, reason: `${verdictOfTriage.policy}; notification sent` }, 'NEEDS_PERSON', stored as LedgerEntry, escalation)
+        : finish({ ...record, reason: `${verdictOfTriage.policy}; ${noticeReason(verdict.notice, verdict.noticeTime)}` });
+    }
+    case 'MGN_ATTEMPT_PENDING': {
+      const record = { ...context, outcome: Outcome.SKIPPED_MGN_ATTEMPT_PENDING, attempts: verdict.attempts, reason: verdictOfTriage.policy };
+      return plan.escalate === undefined ? finish(record) : notify(record, plan.escalate, stored as LedgerEntry, escalation);
+    }
     case 'RETRY': {
       const { record, entry } = await retryClaimed(facts, context, stored as LedgerEntry, verdict.attempt, base.scope, invocation);
       if (plan.escalate !== undefined) {
         // The retry's outcome stands; a notice that could not go out is owed to the next decision.
         try {
-          await sendEscalation(ledger, noticeFacts(facts, known), entry, invocation);
+          await sendEscalation(ledger, noticeFacts({ ...facts, policy: verdictOfTriage.policy }, known), entry, invocation);
           return finish({ ...record, escalated: plan.escalate });
         } catch (error) {
           logger.warn('could not send the notification; the next decision sends it', { key, error: error as Error });
@@ -157,9 +183,8 @@ async function decideStall(facts: ServerFacts, known: Known, base: DecisionBase,
         case 'SEND':
           return notify({ ...record, reason: `${spent}; notification sent` }, 'BUDGET_SPENT', stored as LedgerEntry, escalation);
         case 'SENT':
-          return finish({ ...record, reason: `${spent}; the notification was sent at ${iso(verdict.noticeTime)}` });
         case 'SENDING':
-          return finish({ ...record, reason: `${spent}; another invocation is sending the notification (claimed at ${iso(verdict.noticeTime)})` });
+          return finish({ ...record, reason: `${spent}; ${noticeReason(verdict.notice, verdict.noticeTime)}` });
       }
     }
   }
@@ -170,7 +195,7 @@ async function notify(
   record: DecisionRecord,
   kind: EscalationKind,
   claimed: LedgerEntry,
-  { facts, invocation, ledger }: { facts: ServerFacts; invocation: Invocation; ledger: LedgerAccess },
+  { facts, invocation, ledger }: { facts: NoticeSource; invocation: Invocation; ledger: LedgerAccess },
 ): Promise<ServerResult> {
   try {
     await sendEscalation(ledger, noticeFacts(facts, record), claimed, invocation);
@@ -205,6 +230,7 @@ async function retryClaimed(
       updateEntry(ledger, claimed.key, (entry) => (entry === undefined ? undefined : releaseAttempt(entry, attemptAt, now())), now(), deadline.forCleanup(), claimed),
     );
   };
+  const sentAt = now();
   try {
     await retryDataReplication(facts.sourceServerID, scope.mgnAccountID, deadline.forWork());
     return { record: { ...counted, outcome: Outcome.RETRIED }, entry: claimed };
@@ -224,7 +250,7 @@ async function retryClaimed(
         return accessDenied(facts, { ...counted, ...answered }, claimed, `attempt ${attempt} denied: ${problem}`, invocation);
       case 'REFUSED':
       case 'TRANSIENT':
-        return verifyAfterFailure(facts, { ...counted, ...answered }, claimed, failure, scope, invocation, giveBack);
+        return verifyAfterFailure(facts, { ...counted, ...answered }, claimed, { ...failure, sentAt }, scope, invocation, giveBack);
     }
   }
 }
@@ -259,36 +285,57 @@ async function accessDenied(
   return { record: denied, entry };
 }
 
+/** MGN's clock may run this far behind the function's when it stamps an initiation's start. */
+const INITIATION_CLOCK_SKEW_MS = 2_000;
+
+/**
+ * After a RetryDataReplication that did not answer 200, reads the server again and decides whether
+ * the retry took effect. Evidence that it did: MGN answered after more than one send (an earlier
+ * send may have been applied) or not at all, and the server has left STALLED, or shows an
+ * initiation that started after the retry was sent. A single refused send certainly did not take
+ * effect: a server that left STALLED then is someone else's initiation (give the attempt back); one
+ * still STALLED is a refusal, which counts. A transient failure with no such evidence gives the
+ * attempt back and fails the invocation, so the platform retries it.
+ */
 async function verifyAfterFailure(
   facts: ServerFacts,
   record: Known,
   claimed: LedgerEntry,
-  failure: ClassifiedMgnError,
+  failure: ClassifiedMgnError & { readonly sentAt: number },
   scope: ServerScope,
   invocation: Invocation,
   giveBack: () => Promise<void>,
 ): Promise<{ record: DecisionRecord; entry: LedgerEntry }> {
   const { now, deadline } = invocation;
   const problem = `${failure.code}: ${failure.message}`;
-  let state: string | undefined;
-  let reread = true;
+  let after: ServerFacts | undefined;
   try {
     const server = (await describeSourceServers([facts.sourceServerID], scope.mgnAccountID, deadline.forCleanup())).get(facts.sourceServerID);
     if (server === undefined) {
       await giveBack();
       return { record: { ...record, outcome: Outcome.NOT_FOUND, reason: `RetryDataReplication: ${problem}; MGN no longer knows the server` }, entry: claimed };
     }
-    state = toServerFacts(facts.sourceServerID, server).replicationState;
+    after = toServerFacts(facts.sourceServerID, server);
   } catch {
-    reread = false;
+    after = undefined;
   }
+  const state = after?.replicationState;
   const verified = { ...record, ...(state === undefined ? {} : { replicationState: state }) };
-  if (reread && state !== 'STALLED') {
+  const refusedOnce = failure.kind === 'REFUSED' && failure.attempts === 1;
+  const initiatedSinceSent = after?.initiationStartedAt !== undefined && after.initiationStartedAt >= failure.sentAt - INITIATION_CLOCK_SKEW_MS;
+  const leftStalled = after !== undefined && state !== 'STALLED';
+  if (!refusedOnce && (initiatedSinceSent || (leftStalled && after?.initiationStartedAt === undefined))) {
     return {
-      record: { ...verified, outcome: Outcome.RETRIED, reason: `MGN answered ${problem}, but the server is now ${state ?? 'in an unknown state'}: the retry took effect, its answer was lost` },
+      record: { ...verified, outcome: Outcome.RETRIED, reason: `MGN answered ${problem}, but the server ${leftStalled ? `is now ${state ?? 'in an unknown state'}` : 'shows an initiation since the retry'}: the retry took effect, its answer was lost` },
       entry: claimed,
     };
   }
+  if (leftStalled) {
+    // Not this retry's doing (MGN's own attempt, another retry): nothing to count, nothing to do.
+    await giveBack();
+    return { record: { ...verified, outcome: Outcome.SKIPPED_NOT_STALLED, reason: `MGN answered ${problem}; the server is ${state ?? 'in an unknown state'} through an initiation this retry did not start` }, entry: claimed };
+  }
+  const reread = after !== undefined;
   if (failure.kind === 'REFUSED') {
     await bestEffort('record the refusal', claimed.key, () =>
       updateEntry(ledgerOf(invocation), claimed.key, (entry) => (entry === undefined ? undefined : recordRetryProblem(entry, `attempt ${record.attempt ?? '?'} refused: ${problem}`, now())), now(), deadline.forCleanup(), claimed),
@@ -311,10 +358,14 @@ async function verifyAfterFailure(
   };
 }
 
-function dryRunOutcome(plan: StallPlan, maxAttempts: number): Pick<DecisionRecord, 'outcome' | 'reason' | 'attempt' | 'attempts'> {
+function dryRunOutcome(plan: StallPlan, maxAttempts: number, triaged: TriageVerdict): Pick<DecisionRecord, 'outcome' | 'reason' | 'attempt' | 'attempts'> {
   const { verdict } = plan;
   const ended = plan.endedEpisode === undefined ? '' : '; a snapshot shows the previous episode ended, so this stall is a new one';
   switch (verdict.kind) {
+    case 'NEEDS_PERSON':
+      return { outcome: Outcome.SKIPPED_NEEDS_PERSON, attempts: verdict.attempts, reason: `${triaged.policy}${verdict.notice === 'SEND' ? '; dry run: no notification sent' : ''}` };
+    case 'MGN_ATTEMPT_PENDING':
+      return { outcome: Outcome.SKIPPED_MGN_ATTEMPT_PENDING, attempts: verdict.attempts, reason: triaged.policy };
     case 'RETRY':
       return { outcome: Outcome.DRY_RUN, attempt: verdict.attempt, attempts: verdict.attempt - 1, reason: `dry run: would retry (attempt ${verdict.attempt} of ${maxAttempts})${ended}` };
     case 'COOLDOWN':
@@ -328,10 +379,17 @@ function dryRunOutcome(plan: StallPlan, maxAttempts: number): Pick<DecisionRecor
   }
 }
 
-function noticeFacts(facts: ServerFacts, known: Pick<DecisionRecord, 'accountID'>): Parameters<typeof sendEscalation>[1] {
+/** A server's facts and the triage policy applied to it: what its notice says. */
+type NoticeSource = ServerFacts & { readonly policy?: string };
+
+function noticeFacts(facts: NoticeSource, known: Pick<DecisionRecord, 'accountID'>): Parameters<typeof sendEscalation>[1] {
   return {
     sourceServerID: facts.sourceServerID,
     accountID: known.accountID,
+    initiationSteps: facts.initiationSteps,
+    ...(facts.policy === undefined ? {} : { policy: facts.policy }),
+    ...(facts.replicationType === undefined ? {} : { replicationType: facts.replicationType }),
+    ...(facts.nextAttemptAt === undefined ? {} : { nextAttemptAt: facts.nextAttemptAt }),
     ...(facts.hostname === undefined ? {} : { hostname: facts.hostname }),
     ...(facts.replicationState === undefined ? {} : { replicationState: facts.replicationState }),
     ...(facts.lifeCycleState === undefined ? {} : { lifeCycleState: facts.lifeCycleState }),

@@ -1,5 +1,6 @@
 import type { DecisionBase } from './decide-server';
 import { decideFresh } from './decide-fresh';
+import { fleetFromLedger } from './fleet';
 import type { RetryRequest } from './decide/input';
 import { Outcome, type ServerResult } from './decide/outcomes';
 import type { Invocation } from './invocation';
@@ -13,10 +14,12 @@ import { finish } from './report/record';
  */
 export async function retryServers(request: RetryRequest, invocation: Invocation): Promise<ServerResult[]> {
   const { config, dryRun } = invocation;
+  // The account ID goes to MGN only for another account's servers (global view), never for our own.
+  const mgnAccountID = request.accountID === config.homeAccountID ? undefined : request.accountID;
   const base: DecisionBase = {
     trigger: request.trigger,
-    // The account ID goes to MGN only for another account's servers (global view), never for our own.
-    scope: { accountID: request.accountID, ...(request.accountID === config.homeAccountID ? {} : { mgnAccountID: request.accountID }) },
+    scope: { accountID: request.accountID, ...(mgnAccountID === undefined ? {} : { mgnAccountID }) },
+    fleet: fleetFromLedger(request.accountID, mgnAccountID, invocation),
     ...(request.trigger === 'event' ? { reported: { state: request.action === 'RECOVER' ? 'NOT_STALLED' : 'STALLED', time: request.eventTime } } : {}),
   };
   const { results, notStarted } = await decideFresh(request.sourceServerIDs, base, 1, invocation);

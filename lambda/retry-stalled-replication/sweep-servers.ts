@@ -1,16 +1,28 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { queryOpenEpisodes, readSweepState, writeSweepState, type SweepState } from './aws/ledger-api';
+import {
+  queryOpenEpisodes,
+  readCensus,
+  readSweepState,
+  scanUnindexedOpenEpisodes,
+  writeCensus,
+  writeSweepState,
+  type StoredCensus,
+  type SweepState,
+} from './aws/ledger-api';
 import { describeActiveSourceServers } from './aws/mgn-api';
-import { bestEffort } from './attempt-ledger';
-import type { DecisionBase } from './decide-server';
+import { bestEffort, updateEntry } from './attempt-ledger';
+import { ledgerOf, type DecisionBase } from './decide-server';
 import { decideFresh } from './decide-fresh';
 import { errorFacts } from './decide/errors';
 import type { RetryRequest } from './decide/input';
 import { classifyMgnError } from './decide/mgn-errors';
 import { Outcome, type ServerResult, type SweepSummary } from './decide/outcomes';
-import { isReplicating, toServerFacts } from './decide/server-facts';
+import { FLEET_NOTICE_SERVERS } from './decide/escalation-message';
+import { assessFleet, countFleet, type FleetState } from './decide/mass-stall';
+import { isReplicating, toServerFacts, type ServerFacts } from './decide/server-facts';
+import { massStallPolicy, stalledServerLine } from './fleet';
 import type { Invocation } from './invocation';
-import { noticeAccountProblem } from './notify';
+import { endMassStall, noticeAccountProblem, noticeMassStall } from './notify';
 import { logger, metrics } from './report/powertools';
 import { MetricName } from './report/record';
 
@@ -29,7 +41,6 @@ export async function sweepServers(
 ): Promise<{ results: ServerResult[]; sweep: SweepSummary }> {
   const { config, dryRun, now, deadline, workID } = invocation;
   const accountID = request.accountID;
-  const base: DecisionBase = { trigger: request.trigger, scope: { accountID } };
   const nothingLeft: SweepState = { notReached: [] };
   const previous = await optional('read the sweep backlog', nothingLeft, () =>
     readSweepState(config.ledgerTableName, accountID, deadline.forWork()),
@@ -37,8 +48,15 @@ export async function sweepServers(
   const openEpisodes = await optional('list the open stall episodes', new Set<string>(), () =>
     queryOpenEpisodes(config.ledgerTableName, accountID, deadline.forWork()),
   );
+  const previousCensus = await optional('read the last census', undefined as StoredCensus | undefined, () =>
+    readCensus(config.ledgerTableName, accountID, deadline.forWork()),
+  );
+  const indexBackfilled = previous.indexBackfilled === true || (await backfillOpenEpisodeIndex(accountID, openEpisodes, invocation));
 
   const stalled: string[] = [];
+  /** Facts of the first stalled servers, for a mass-stall notice. */
+  const stalledFacts: ServerFacts[] = [];
+  const states: (string | undefined)[] = [];
   const recovering: string[] = [];
   let serversScanned = 0;
   let pagesRead = 0;
@@ -51,8 +69,12 @@ export async function sweepServers(
       for (const server of page) {
         const id = server.sourceServerID;
         if (id === undefined) continue;
-        if (server.dataReplicationInfo?.dataReplicationState === 'STALLED') stalled.push(id);
-        else if (openEpisodes.has(id) && isReplicating(toServerFacts(id, server))) recovering.push(id);
+        const state = server.dataReplicationInfo?.dataReplicationState;
+        states.push(state);
+        if (state === 'STALLED') {
+          stalled.push(id);
+          if (stalledFacts.length < FLEET_NOTICE_SERVERS) stalledFacts.push(toServerFacts(id, server));
+        } else if (openEpisodes.has(id) && isReplicating(toServerFacts(id, server))) recovering.push(id);
       }
       if (!deadline.mayStart()) {
         scanComplete = false;
@@ -71,6 +93,13 @@ export async function sweepServers(
   }
   // A platform retry of the same sweep finds the same servers: count them once.
   if (previous.countedSweepID !== workID) metrics.addMetric(MetricName.STALLED_SERVERS_FOUND, MetricUnit.Count, stalled.length);
+  const fleet = scanComplete ? await takeCensus(accountID, states, stalledFacts, previousCensus, invocation) : undefined;
+  const base: DecisionBase = {
+    trigger: request.trigger,
+    scope: { accountID },
+    // A partial scan cannot count the fleet: its decisions look at the last census instead.
+    fleet: fleet === undefined ? fleetFromCensus(previousCensus, stalled.length, invocation) : () => Promise.resolve(fleet),
+  };
 
   // Last sweep's unreached servers first, so that every stalled server is reached in turn.
   const backlog = new Set(previous.notReached);
@@ -80,7 +109,7 @@ export async function sweepServers(
   const notReached = notStarted.filter((id) => stalledSet.has(id));
   if (!dryRun) {
     await bestEffort('record the sweep backlog', `sweep#${accountID}`, () =>
-      writeSweepState(config.ledgerTableName, accountID, { notReached, countedSweepID: workID }, now(), deadline.forCleanup()),
+      writeSweepState(config.ledgerTableName, accountID, { notReached, countedSweepID: workID, indexBackfilled }, now(), deadline.forCleanup()),
     );
   }
   const sweep: SweepSummary = {
@@ -97,6 +126,61 @@ export async function sweepServers(
   }
   if (scanError !== undefined) throw scanError;
   return { results, sweep };
+}
+
+/**
+ * Once per account: open episodes written before the open-episodes index existed are written again
+ * (which adds them to it) and joined to this sweep's list, so that sweeps can end them too. True
+ * when done; a failure or a lack of time leaves it to the next sweep.
+ */
+async function backfillOpenEpisodeIndex(accountID: string, openEpisodes: Set<string>, invocation: Invocation): Promise<boolean> {
+  const { config, deadline, now, dryRun } = invocation;
+  if (dryRun) return false;
+  return optional('add older open episodes to the open-episodes index', false, async () => {
+    const keys = await scanUnindexedOpenEpisodes(config.ledgerTableName, accountID, () => deadline.forWork());
+    for (const key of keys) {
+      await updateEntry(ledgerOf(invocation), key, () => undefined, now(), deadline.forWork());
+      openEpisodes.add(key.split('#')[1] ?? '');
+    }
+    if (keys.length > 0) logger.info('older open episodes added to the open-episodes index', { accountID, count: keys.length });
+    return true;
+  });
+}
+
+/**
+ * Counts the fleet the sweep read, keeps the census for event-driven decisions, and acts on a
+ * mass stall: its one notice when it begins, and lifting it when a census finds it over.
+ */
+async function takeCensus(
+  accountID: string,
+  states: readonly (string | undefined)[],
+  stalledFacts: readonly ServerFacts[],
+  previous: StoredCensus | undefined,
+  invocation: Invocation,
+): Promise<FleetState> {
+  const { config, dryRun, now, deadline } = invocation;
+  const census = { takenAt: now(), ...countFleet(states) };
+  const fleet = assessFleet(census, census.stalled, massStallPolicy(invocation), now());
+  const massStall = fleet.kind === 'MASS_STALL';
+  if (!dryRun) {
+    await bestEffort('record the census', `census#${accountID}`, () =>
+      writeCensus(config.ledgerTableName, accountID, { ...census, massStall }, deadline.forWork()),
+    );
+  }
+  if (massStall) {
+    logger.warn('mass stall: per-server retries paused', { accountID, stalled: census.stalled, inReplication: census.inReplication });
+    await noticeMassStall(accountID, census, stalledFacts.map((facts) => stalledServerLine(facts, invocation)), invocation);
+  } else if (previous?.massStall === true) {
+    logger.info('mass stall over: per-server handling resumes', { accountID, stalled: census.stalled, inReplication: census.inReplication });
+    await endMassStall(accountID, invocation);
+  }
+  return fleet;
+}
+
+/** The fleet as the last census saw it, for a sweep that could not read every page. */
+function fleetFromCensus(census: StoredCensus | undefined, stalledNow: number, invocation: Invocation): () => Promise<FleetState> {
+  const fleet = assessFleet(census, stalledNow, massStallPolicy(invocation), invocation.now());
+  return () => Promise.resolve(fleet);
 }
 
 /** MGN cannot be used in the account at all: say so, notify once a week, and let the sweep succeed. */

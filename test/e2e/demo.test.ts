@@ -13,7 +13,8 @@ describe('npm run demo', () => {
       env: { PATH: process.env['PATH'], HOME: process.env['HOME'] },
     });
     expect(demo.status).toBe(0);
-    for (const text of ['RETRIED', 'SKIPPED_COOLDOWN', 'SKIPPED_LIFECYCLE', 'SKIPPED_OPTED_OUT', 'SKIPPED_BUDGET_EXHAUSTED', 'RECOVERED', 'ReplicationRetried (Count)', 'Subject: MGN replication still stalled']) {
+    for (const text of ['RETRIED', 'SKIPPED_COOLDOWN', 'SKIPPED_LIFECYCLE', 'SKIPPED_OPTED_OUT', 'SKIPPED_BUDGET_EXHAUSTED', 'SKIPPED_NEEDS_PERSON', 'RECOVERED', 'ReplicationRetried (Count)', 'EscalatedWithoutRetry (Count)',
+      'Subject: MGN replication still stalled', 'Subject: MGN replication stalled, needs a person (AGENT_NOT_SEEN): erp-02', 'Initiation steps:  WAIT FAILED']) {
       expect(demo.stdout).toContain(text);
     }
   });

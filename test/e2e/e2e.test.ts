@@ -14,7 +14,7 @@ const server = (sourceServerID: string, changes: Partial<LocalSourceServer> = {}
   lifeCycleState: 'READY_FOR_TEST',
   isArchived: false,
   afterRetry: 'STAYS_STALLED',
-  replicationError: { error: 'AGENT_NOT_SEEN', rawError: 'no heartbeat for 45 minutes' },
+  replicationError: { error: 'UNSTABLE_NETWORK', rawError: 'connection reset' },
   ...changes,
 });
 

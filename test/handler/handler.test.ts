@@ -284,7 +284,8 @@ describe('manual invocations', () => {
     mgnKnows(server(SERVER_A), server(SERVER_B, 'CONTINUOUS'));
     const result = await handler({ sourceServerIDs: [SERVER_A, SERVER_B, SERVER_C] }, context);
     expect(result.results.map((entry) => entry.outcome)).toEqual(['RETRIED', 'SKIPPED_NOT_STALLED', 'NOT_FOUND']);
-    expect(mgn).toHaveReceivedCommandTimes(DescribeSourceServersCommand, 1);
+    // One server at a time, each read right before its decision.
+    expect(mgn).toHaveReceivedCommandTimes(DescribeSourceServersCommand, 3);
     expect(mgn).toHaveReceivedCommandTimes(RetryDataReplicationCommand, 1);
   });
 });
@@ -363,7 +364,7 @@ describe('the attempt ledger guards', () => {
 
 describe('a spent retry budget', () => {
   const stuck = (): SourceServer =>
-    server(SERVER_A, { hostname: 'db-07.corp.example', error: { error: 'NOT_CONVERGING', rawError: 'replication lag growing' } });
+    server(SERVER_A, { hostname: 'db-07.corp.example', error: { error: 'UNSTABLE_NETWORK', rawError: 'connection reset 14 times in an hour' } });
 
   it('is skipped and escalated with exactly one notification per episode', async () => {
     mgnKnows(stuck());
@@ -384,7 +385,7 @@ describe('a spent retry budget', () => {
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input?.TopicArn).toBe(process.env['NOTIFICATION_TOPIC_ARN']);
     expect(input?.Subject).toBe(`MGN replication still stalled after 3 retries: db-07.corp.example (${SERVER_A})`);
-    for (const text of [SERVER_A, 'db-07.corp.example', `${TEST_ACCOUNT} / us-east-1`, 'NOT_CONVERGING', 'replication lag growing', '3 of 3', 'bandwidth', 'console.aws.amazon.com/mgn']) {
+    for (const text of [SERVER_A, 'db-07.corp.example', `${TEST_ACCOUNT} / us-east-1`, 'UNSTABLE_NETWORK', 'connection reset 14 times in an hour', '3 of 3', 'bandwidth', 'console.aws.amazon.com/mgn']) {
       expect(input?.Message).toContain(text);
     }
   });
@@ -525,24 +526,25 @@ describe('the sweep', () => {
   });
 
   it('stops before the function times out and reports the servers it did not reach', async () => {
-    fleetInPages(10, 100, 1);
+    // 10 of 30 stalled: below the mass-stall share, so each is decided on its own.
+    fleetInPages(30, 100, 3);
     // The five workers (SWEEP_CONCURRENCY) have each started a server before the first retry
     // is made; no sixth is started.
     const result = await handler({ sweep: true }, contextRunningOutAfterFirstRetry());
-    expect(result.results.map((entry) => entry.sourceServerID)).toEqual([0, 1, 2, 3, 4].map(id));
-    expect(result.sweep).toMatchObject({ stalledServersFound: 10, notReachedCount: 5, notReached: [5, 6, 7, 8, 9].map(id) });
+    expect(result.results.map((entry) => entry.sourceServerID)).toEqual([0, 3, 6, 9, 12].map(id));
+    expect(result.sweep).toMatchObject({ stalledServersFound: 10, notReachedCount: 5, notReached: [15, 18, 21, 24, 27].map(id) });
     expect(mgn).toHaveReceivedCommandTimes(RetryDataReplicationCommand, 5);
     expect(output.json().find((line) => line['message'] === 'sweep stopped before the function timeout; the next sweep starts with the servers it did not reach')).toBeDefined();
   });
 
   it('starts the next sweep with the servers the last one did not reach', async () => {
-    fleetInPages(10, 100, 1);
+    fleetInPages(30, 100, 3);
     const first = await handler({ sweep: true }, contextRunningOutAfterFirstRetry());
-    expect(first.sweep?.notReached).toEqual([5, 6, 7, 8, 9].map(id));
+    expect(first.sweep?.notReached).toEqual([15, 18, 21, 24, 27].map(id));
     const second = await handler({ sweep: true }, context);
     expect(second.results.map((entry) => [entry.sourceServerID, entry.outcome])).toEqual([
-      ...[5, 6, 7, 8, 9].map((n) => [id(n), 'RETRIED']),
-      ...[0, 1, 2, 3, 4].map((n) => [id(n), 'SKIPPED_COOLDOWN']),
+      ...[15, 18, 21, 24, 27].map((n) => [id(n), 'RETRIED']),
+      ...[0, 3, 6, 9, 12].map((n) => [id(n), 'SKIPPED_COOLDOWN']),
     ]);
     expect(second.sweep?.notReachedCount).toBe(0);
   });

@@ -9,7 +9,7 @@ jest.setTimeout(120_000);
 const SERVER_D = 's-d00000000000000d0';
 const SERVER_E = 's-e00000000000000e0';
 const fleet = (): LocalSourceServer[] => [
-  { sourceServerID: SERVER_A, replicationState: 'STALLED', lifeCycleState: 'READY_FOR_TEST', isArchived: false, hostname: 'app-01', replicationError: { error: 'AGENT_NOT_SEEN', rawError: 'agent heartbeat missing' }, afterRetry: 'STAYS_STALLED' },
+  { sourceServerID: SERVER_A, replicationState: 'STALLED', lifeCycleState: 'READY_FOR_TEST', isArchived: false, hostname: 'app-01', replicationError: { error: 'FAILED_TO_START_DATA_TRANSFER', rawError: 'data transfer did not start' }, afterRetry: 'STAYS_STALLED' },
   { sourceServerID: SERVER_B, replicationState: 'CONTINUOUS', lifeCycleState: 'READY_FOR_TEST', isArchived: false },
   { sourceServerID: SERVER_C, replicationState: 'STALLED', lifeCycleState: 'CUTTING_OVER', isArchived: false },
   { sourceServerID: SERVER_D, replicationState: 'STALLED', lifeCycleState: 'READY_FOR_CUTOVER', isArchived: true },
@@ -164,8 +164,8 @@ describe('the bundle synthesized with settings', () => {
     expect(local.mgn.acceptedRetries()).toEqual([SERVER_A, SERVER_A]);
     expect(local.sns.published).toHaveLength(1);
     expect(local.sns.published[0]?.subject).toContain(SERVER_A);
-    expect(local.sns.published[0]?.message).toContain('AGENT_NOT_SEEN');
-    expect(local.sns.published[0]?.message).toContain('agent heartbeat missing');
+    expect(local.sns.published[0]?.message).toContain('FAILED_TO_START_DATA_TRANSFER');
+    expect(local.sns.published[0]?.message).toContain('data transfer did not start');
   });
 });
 
@@ -188,11 +188,12 @@ describe('the sweep of the synthesized bundle', () => {
       expect(outcome.result.sweep).toEqual({
         serversScanned: 2500, pagesRead: 3, scanComplete: true, stalledServersFound: 40, recoveriesFound: 0, notReached: [], notReachedCount: 0,
       });
-      // Three pages, then the 40 stalled servers read again by ID, in one call, right before their decisions.
+      // Three pages, then the 40 stalled servers read again by ID right before their decisions, in
+      // batches of the sweep's concurrency (5): the state a decision acts on is milliseconds old.
       const describes = fleetMgn.mgn.calls.filter((call) => call.operation === 'DescribeSourceServers');
       const pages = describes.filter((call) => (call.body as { filters?: { isArchived?: boolean } }).filters?.isArchived === false);
       expect(pages.map((call) => (call.body as { nextToken?: string }).nextToken === undefined)).toEqual([true, false, false]);
-      expect(describes).toHaveLength(4);
+      expect(describes).toHaveLength(3 + 40 / 5);
       const retried = fleetMgn.mgn.acceptedRetries();
       expect(retried).toHaveLength(40);
       expect(new Set(retried).size).toBe(40);

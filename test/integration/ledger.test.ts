@@ -3,6 +3,7 @@ import { claimStall, updateEntry, type LedgerAccess, type StallClaim } from '../
 import { queryOpenEpisodes } from '../../lambda/retry-stalled-replication/aws/ledger-api';
 import {
   LEDGER_RETENTION_DAYS,
+  OPEN_EPISODE_RETENTION_DAYS,
   closeEpisode,
   releaseAttempt,
   releaseEscalation,
@@ -100,8 +101,10 @@ describe('the attempt ledger on dynalite', () => {
     expect((await storedItem())?.['version']).toEqual({ N: '9' });
   });
 
-  it('sets the TTL attribute to the retention period after the last write', async () => {
-    await claim(ledger(), T0);
-    expect((await storedItem())?.['expiresAt']).toEqual({ N: String(T0 / 1000 + LEDGER_RETENTION_DAYS * 86_400) });
+  it('sets the TTL attribute: an open episode 400 days after its last write, an ended one 30', async () => {
+    const { stored } = await claim(ledger(), T0);
+    expect((await storedItem())?.['expiresAt']).toEqual({ N: String(T0 / 1000 + OPEN_EPISODE_RETENTION_DAYS * 86_400) });
+    await updateEntry(ledger(), key, (entry) => closeEpisode(entry, T0 + MINUTE, T0 + MINUTE)?.next, T0 + MINUTE, soon(), stored);
+    expect((await storedItem())?.['expiresAt']).toEqual({ N: String((T0 + MINUTE) / 1000 + LEDGER_RETENTION_DAYS * 86_400) });
   });
 });

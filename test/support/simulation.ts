@@ -10,6 +10,24 @@ export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 /**
+ * Simulated time: it passes as real time does (so the bundle's clock, which starts each invocation
+ * from it and then runs on, and the stand-ins' clock agree), and jumps when a test advances it.
+ */
+class SimulatedClock {
+  private base = Math.floor(Date.now() / 1000) * 1000;
+  private setAt = Date.now();
+
+  now(): number {
+    return this.base + (Date.now() - this.setAt);
+  }
+
+  advance(ms: number): void {
+    this.base = this.now() + ms;
+    this.setAt = Date.now();
+  }
+}
+
+/**
  * The synthesized bundle, run through simulated time against the local stand-ins with a fault
  * proxy in front of each. The simulated clock moves only when a test says so: the bundle's clock
  * (Date) reads it at the start of every invocation, and the stand-ins read it too. One warm
@@ -22,21 +40,20 @@ export class Simulation {
   private constructor(
     private readonly fn: BundledFunction,
     public readonly local: LocalAws,
-    private readonly clock: { time: number },
+    private readonly clock: SimulatedClock,
   ) {}
 
   static async start(fn: BundledFunction, fleet: readonly LocalSourceServer[]): Promise<Simulation> {
-    // Whole seconds, as EventBridge event times have them.
-    const clock = { time: Math.floor(Date.now() / 1000) * 1000 };
-    const local = await startLocalAws(fleet, { clock: () => clock.time, faults: true });
+    const clock = new SimulatedClock();
+    const local = await startLocalAws(fleet, { clock: () => clock.now(), faults: true });
     const simulation = new Simulation(fn, local, clock);
     simulation.environment = await BundleEnvironment.start(fn, local.environment);
     return simulation;
   }
 
-  /** The simulated time, epoch milliseconds. */
+  /** The simulated time, epoch milliseconds: it runs as real time does, and jumps on `advance`. */
   get now(): number {
-    return this.clock.time;
+    return this.clock.now();
   }
 
   /** The fault layers: `faults.mgn`, `faults.dynamodb`, `faults.sns`. */
@@ -47,7 +64,7 @@ export class Simulation {
   }
 
   advance(ms: number): void {
-    this.clock.time += ms;
+    this.clock.advance(ms);
   }
 
   /** Invokes the warm environment at the simulated time. */

@@ -24,7 +24,7 @@ const TAG_SETS: Record<string, string>[] = [{}, { 'mgn-stall-retry': 'off' }, { 
 const combinations = REPLICATION_STATES.flatMap((replicationState) =>
   LIFECYCLE_STATES.flatMap((lifeCycleState) =>
     [false, true].flatMap((isArchived) =>
-      TAG_SETS.map((tags) => ({ sourceServerID: 's-1234567890abcdef0', replicationState, lifeCycleState, isArchived, tags })),
+      TAG_SETS.map((tags) => ({ sourceServerID: 's-1234567890abcdef0', replicationState, lifeCycleState, isArchived, tags, initiationSteps: [] })),
     ),
   ),
 );

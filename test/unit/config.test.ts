@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, parseConfig } from '../../lib/config';
+import { ConfigError, DEFAULT_CONFIG, censusMaxAgeMinutes, parseConfig } from '../../lib/config';
 
 function rejection(raw: unknown): string {
   try {
@@ -39,7 +39,8 @@ describe('parseConfig', () => {
       notificationTopicKeyArn: 'arn:aws:kms:eu-west-1:999988887777:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
       logRetentionDays: 365, ledgerRemovalPolicy: 'destroy',
       environments: [{ account: '111122223333', region: 'eu-west-1' }, { account: '444455556666', region: 'eu-west-1' }],
-      globalView: true,
+      globalView: true, errorPolicy: { AGENT_NOT_SEEN: 'retry', UNSTABLE_NETWORK: 'escalate' }, retryAgentless: true,
+      massStallMinServers: 25, massStallShare: 0.8,
     };
     expect(parseConfig(all)).toEqual(all);
   });
@@ -52,6 +53,13 @@ describe('parseConfig', () => {
     'accepts the schedule %s',
     (sweepSchedule) => {
       expect(parseConfig({ sweepSchedule }).sweepSchedule).toBe(sweepSchedule);
+    },
+  );
+
+  it.each<[string, number]>([['rate(1 hour)', 120], ['rate(5 minutes)', 90], ['rate(12 hours)', 1440], ['rate(2 days)', 5760], ['cron(0 6 * * ? *)', 1560], ['off', 0]])(
+    'trusts a census taken by the %s sweep for %d minutes',
+    (schedule, minutes) => {
+      expect(censusMaxAgeMinutes(schedule)).toBe(minutes);
     },
   );
 
@@ -120,6 +128,13 @@ describe('parseConfig', () => {
     ['a setting named valueOf', { valueOf: 2 }, /mgnStallRetry\.valueOf is not a known setting/],
     ['a null setting', { maxAttempts: null }, /mgnStallRetry\.maxAttempts must be a whole number from 1 to 20, got null$/],
     ['null settings', 'null', /mgnStallRetry must be a JSON object of settings, got null$/],
+    ['an error policy naming an unknown error', { errorPolicy: { AGENT_NOT_SEENN: 'retry' } }, /mgnStallRetry\.errorPolicy has an unknown error "AGENT_NOT_SEENN" \(did you mean AGENT_NOT_SEEN\?\)/],
+    ['an error policy with another action', { errorPolicy: { AGENT_NOT_SEEN: 'ignore' } }, /mgnStallRetry\.errorPolicy \.AGENT_NOT_SEEN must be "retry" or "escalate", got "ignore"/],
+    ['an error policy that is a list', { errorPolicy: ['AGENT_NOT_SEEN'] }, /mgnStallRetry\.errorPolicy must be an object of MGN replication errors/],
+    ['retryAgentless as a string', { retryAgentless: 'yes' }, /mgnStallRetry\.retryAgentless must be true or false/],
+    ['a mass-stall share of 0', { massStallShare: 0 }, /mgnStallRetry\.massStallShare must be a number above 0 and at most 1/],
+    ['a mass-stall share as a percentage', { massStallShare: 50 }, /mgnStallRetry\.massStallShare/],
+    ['a mass-stall minimum of 0', { massStallMinServers: 0 }, /mgnStallRetry\.massStallMinServers must be a whole number from 1/],
     ['malformed JSON', '{cooldownMinutes:5}', /mgnStallRetry is not valid JSON/],
     ['an array', [1, 2], /mgnStallRetry must be a JSON object of settings, got an array/],
   ])('rejects %s, naming the key', (_name, raw, message) => {

@@ -13,9 +13,18 @@ const complete = {
   NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:topic',
   SWEEP_CONCURRENCY: '4',
   GLOBAL_VIEW: 'false',
+  ERROR_POLICY: '{"AGENT_NOT_SEEN":"retry"}',
+  RETRY_AGENTLESS: 'false',
+  MASS_STALL_MIN_SERVERS: '10',
+  MASS_STALL_SHARE: '0.5',
+  CENSUS_MAX_AGE_MINUTES: '120',
 };
 
 describe('readHandlerConfig', () => {
+  it('reads an empty skip list as no skipped states', () => {
+    expect(readHandlerConfig({ ...complete, SKIP_LIFECYCLE_STATES: '' }).skipLifecycleStates).toEqual([]);
+  });
+
   it('reads every setting the stack passes', () => {
     expect(readHandlerConfig(complete)).toEqual({
       region: 'eu-west-1',
@@ -29,6 +38,11 @@ describe('readHandlerConfig', () => {
       notificationTopicArn: 'arn:aws:sns:eu-west-1:111122223333:topic',
       sweepConcurrency: 4,
       globalView: false,
+      errorPolicy: { AGENT_NOT_SEEN: 'retry' },
+      retryAgentless: false,
+      massStallMinServers: 10,
+      massStallShare: 0.5,
+      censusMaxAgeMinutes: 120,
     });
   });
 
@@ -38,6 +52,11 @@ describe('readHandlerConfig', () => {
     ['a negative cooldown', { COOLDOWN_MINUTES: '-1' }, /COOLDOWN_MINUTES must be an integer of at least 0/],
     ['zero attempts', { MAX_ATTEMPTS: '0' }, /MAX_ATTEMPTS must be an integer of at least 1/],
     ['a yes/no dry run', { DRY_RUN: 'yes' }, /DRY_RUN must be "true" or "false"/],
+    ['an error policy that is not JSON', { ERROR_POLICY: 'retry' }, /ERROR_POLICY must be a JSON object/],
+    ['an unknown error in the policy', { ERROR_POLICY: '{"AGENT_GONE":"retry"}' }, /ERROR_POLICY has an invalid entry "AGENT_GONE"/],
+    ['a share above 1', { MASS_STALL_SHARE: '1.5' }, /MASS_STALL_SHARE must be a number above 0 and at most 1/],
+    ['a share of 0', { MASS_STALL_SHARE: '0' }, /MASS_STALL_SHARE/],
+    ['no skip list variable at all', { SKIP_LIFECYCLE_STATES: undefined }, /SKIP_LIFECYCLE_STATES is not set/],
   ])('stops the cold start on %s, naming the variable', (_name, change, message) => {
     expect(() => readHandlerConfig({ ...complete, ...change })).toThrow(ConfigurationError);
     expect(() => readHandlerConfig({ ...complete, ...change })).toThrow(message);

@@ -16,7 +16,7 @@ describe('toItem and fromItem', () => {
 
   it.each(entries)('round-trips %s without problems', (_name, entry) => {
     const back = fromItem(KEY, toItem(entry), { now: NOW, maxAttempts: 3 });
-    expect(back).toEqual({ entry, problems: [], condition: { kind: 'VERSION', value: { N: String(entry.version) } } });
+    expect(back).toEqual({ entry, problems: [], condition: { kind: 'VERSION', value: { N: String(entry.version) } }, rewrite: false });
   });
 
   it('puts only open episodes in the open-episodes index, under their account', () => {
@@ -31,10 +31,12 @@ describe('fromItem on malformed items', () => {
     ['a string version', { version: { S: '7' }, episodeStartedAt: { N: '5' }, attemptTimes: { L: [] } }, { version: 7 }, /version is stored as a string/, { kind: 'VERSION', value: { S: '7' } }],
     ['a negative version', { version: { N: '-2' }, episodeStartedAt: { N: '5' }, attemptTimes: { L: [] } }, { version: 0 }, /version is not a whole number/, { kind: 'VERSION', value: { N: '-2' } }],
     ['a start that is text', { version: { N: '1' }, episodeStartedAt: { S: 'yesterday' }, attemptTimes: { L: [] } }, { episodeStartedAt: NOW }, /episodeStartedAt is not a number/, { kind: 'VERSION' }],
-    ['attempt times as strings', { version: { N: '1' }, episodeStartedAt: { N: '5' }, attemptTimes: { L: [{ S: '100' }, { N: '200' }] } }, { attemptTimes: [100, 200] }, /attemptTimes\[0\] is not a number/, { kind: 'VERSION' }],
+    ['attempt times as strings', { version: { N: '1' }, episodeStartedAt: { N: '5' }, attemptTimes: { L: [{ S: String(NOW - 100) }, { N: String(NOW - 50) }] } }, { attemptTimes: [NOW - 100, NOW - 50] }, /attemptTimes\[0\] is not a number/, { kind: 'VERSION' }],
     ['an attempt time that is garbage', { version: { N: '1' }, episodeStartedAt: { N: '5' }, attemptTimes: { L: [{ S: 'soon' }] } }, { attemptTimes: [NOW] }, /attemptTimes\[0\]/, { kind: 'VERSION' }],
     ['attempts that are not a list', { version: { N: '1' }, episodeStartedAt: { N: '5' }, attemptTimes: { N: '2' } }, { attemptTimes: [NOW, NOW, NOW] }, /counted as spent/, { kind: 'VERSION' }],
     ['no attempts at all', { version: { N: '1' }, episodeStartedAt: { N: '5' } }, { attemptTimes: [NOW, NOW, NOW] }, /attemptTimes is missing/, { kind: 'VERSION' }],
+    ['times in microseconds (far in the future)', { version: { N: '1' }, episodeStartedAt: { N: String(NOW * 1000) }, attemptTimes: { L: [{ N: String(NOW * 1000) }] } }, { episodeStartedAt: NOW, attemptTimes: [NOW] }, /episodeStartedAt is not a plausible time/, { kind: 'VERSION' }],
+    ['a version past 2^53', { version: { N: '9007199254740992' }, episodeStartedAt: { N: String(NOW) }, attemptTimes: { L: [] } }, { version: 0 }, /version is not a whole number below 2\^53/, { kind: 'VERSION', value: { N: '9007199254740992' } }],
     ['an unknown escalation state', { version: { N: '1' }, episodeStartedAt: { N: '5' }, attemptTimes: { L: [] }, escalationState: { S: 'MAYBE' } }, { attemptTimes: [] }, /escalationState MAYBE/, { kind: 'VERSION' }],
   ])('%s: keeps what parses, replaces the rest conservatively, says what was wrong', (_name, item, expected, problem, condition) => {
     const { entry, problems, condition: written } = read(item);
@@ -45,9 +47,11 @@ describe('fromItem on malformed items', () => {
     if (item['escalationState'] !== undefined) expect(entry.escalation).toBeUndefined();
   });
 
-  it('reads an item of the first version (escalatedAt only) as a notice sent', () => {
-    const { entry, problems } = read({ version: { N: '4' }, episodeStartedAt: { N: '5' }, attemptTimes: { L: [{ N: '6' }] }, escalatedAt: { N: '9' }, lastSeenStalledAt: { N: '9' } });
+  it('reads an item of the first version (escalatedAt only) as a notice sent, to be added to the open-episodes index', () => {
+    const at = String(NOW - 1000);
+    const { entry, problems, rewrite } = read({ version: { N: '4' }, episodeStartedAt: { N: at }, attemptTimes: { L: [{ N: at }] }, escalatedAt: { N: at }, lastSeenStalledAt: { N: at } });
     expect(problems).toEqual([]);
-    expect(entry.escalation).toEqual({ kind: 'BUDGET_SPENT', state: 'SENT', claimedAt: 9, leaseUntil: 9, sentAt: 9 });
+    expect(rewrite).toBe(true);
+    expect(entry.escalation).toEqual({ kind: 'BUDGET_SPENT', state: 'SENT', claimedAt: NOW - 1000, leaseUntil: NOW - 1000, sentAt: NOW - 1000 });
   });
 });

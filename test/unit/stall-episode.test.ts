@@ -1,6 +1,7 @@
 import {
   ESCALATION_LEASE_MS,
   LEDGER_RETENTION_DAYS,
+  OPEN_EPISODE_RETENTION_DAYS,
   claimEscalation,
   closeEpisode,
   markEscalationSent,
@@ -19,7 +20,7 @@ const HOUR = 60 * MINUTE;
 const policy = { cooldownMinutes: 30, maxAttempts: 3 };
 
 function entry(changes: Partial<LedgerEntry> = {}): LedgerEntry {
-  return { key: KEY, version: 4, episodeStartedAt: T0, attemptTimes: [T0], expiresAt: Math.floor((T0 + HOUR) / 1000) + LEDGER_RETENTION_DAYS * 86_400, ...changes };
+  return { key: KEY, version: 4, episodeStartedAt: T0, attemptTimes: [T0], expiresAt: Math.floor((T0 + HOUR) / 1000) + OPEN_EPISODE_RETENTION_DAYS * 86_400, ...changes };
 }
 const at = (now: number, changes: { stalledSince?: number; lastSnapshotAt?: number } = {}) => ({ now, stalledSince: changes.stalledSince ?? now, ...changes });
 
@@ -99,9 +100,9 @@ describe('planStall', () => {
     const fresh = entry();
     expect(planStall(KEY, fresh, policy, at(T0 + 10 * MINUTE))).toMatchObject({ mustWrite: false });
     expect(planStall(KEY, fresh, policy, at(T0 + 10 * MINUTE)).next).toBeUndefined();
-    const dayOld = entry({ expiresAt: Math.floor((T0 - 24 * HOUR) / 1000) + LEDGER_RETENTION_DAYS * 86_400 });
+    const dayOld = entry({ expiresAt: Math.floor((T0 - 24 * HOUR) / 1000) + OPEN_EPISODE_RETENTION_DAYS * 86_400 });
     expect(planStall(KEY, dayOld, policy, at(T0 + 10 * MINUTE))).toMatchObject({ mustWrite: false, next: { version: 5 } });
-    expect(planStall(KEY, fresh, policy, at(T0 + 10 * MINUTE), ['version is missing'])).toMatchObject({ mustWrite: false, next: { version: 5 } });
+    expect(planStall(KEY, fresh, policy, at(T0 + 10 * MINUTE), true)).toMatchObject({ mustWrite: false, next: { version: 5 } });
   });
 });
 
@@ -133,6 +134,11 @@ describe('transitions after the claim', () => {
 describe('closeEpisode', () => {
   it('ends the open episode and measures the stall from its start to the recovery', () => {
     expect(closeEpisode(entry(), T0 + 45 * MINUTE, T0 + HOUR)).toMatchObject({ attempts: 1, stallSeconds: 2700, next: { recoveredAt: T0 + 45 * MINUTE, version: 5 } });
+  });
+
+  it('keeps an open episode\'s entry 400 days after its last write, an ended one 30', () => {
+    expect(entry().expiresAt).toBe(Math.floor((T0 + HOUR) / 1000) + OPEN_EPISODE_RETENTION_DAYS * 86_400);
+    expect(closeEpisode(entry(), T0 + HOUR, T0 + HOUR)?.next.expiresAt).toBe(Math.floor((T0 + HOUR) / 1000) + LEDGER_RETENTION_DAYS * 86_400);
   });
 
   it('has nothing to end for a server with no open episode', () => {

@@ -13,6 +13,7 @@ const WEB = 's-0a1b2c3d4e5f60001';
 const DB = 's-0a1b2c3d4e5f60002';
 const APP = 's-0a1b2c3d4e5f60003';
 const FILE = 's-0a1b2c3d4e5f60004';
+const AGENT = 's-0a1b2c3d4e5f60005';
 
 const stalled = (sourceServerID: string, hostname: string, changes: Partial<LocalSourceServer> = {}): LocalSourceServer => ({
   sourceServerID,
@@ -59,10 +60,11 @@ async function main(): Promise<void> {
     stalled(WEB, 'web-01'),
     stalled(DB, 'db-01', { lifeCycleState: 'CUTTING_OVER' }),
     stalled(APP, 'app-07', { tags: { 'mgn-stall-retry': 'off' } }),
-    stalled(FILE, 'file-03', { afterRetry: 'STAYS_STALLED', replicationError: { error: 'NOT_CONVERGING', rawError: 'replication lag 9h and growing' } }),
+    stalled(FILE, 'file-03', { afterRetry: 'STAYS_STALLED', replicationError: { error: 'FAILED_TO_START_DATA_TRANSFER', rawError: 'data transfer did not start after pairing' } }),
+    stalled(AGENT, 'erp-02', { replicationError: { error: 'AGENT_NOT_SEEN', rawError: 'agent last seen 47 minutes ago' } }),
     ...lostEvents,
   ]);
-  const hostnames = new Map([[WEB, 'web-01'], [DB, 'db-01'], [APP, 'app-07'], [FILE, 'file-03']]);
+  const hostnames = new Map([[WEB, 'web-01'], [DB, 'db-01'], [APP, 'app-07'], [FILE, 'file-03'], [AGENT, 'erp-02']]);
   for (const server of lostEvents) hostnames.set(server.sourceServerID, server.hostname);
 
   const rows: Row[] = [];
@@ -101,9 +103,11 @@ async function main(): Promise<void> {
       record('4 unfixable stall*', 'event', [await invoke(fast, [stallEvent(FILE)])]);
       local.mgn.advance();
     }
+    // Triage: an agent that is down is not something a retry fixes: a person hears of it at once.
+    record('5 agent down', 'event', [await invoke(standard, [stallEvent(AGENT)])]);
     local.mgn.advance(); // web-01: INITIAL_SYNC → CONTINUOUS
-    record('5 recovery', 'event', [await invoke(standard, [stallEvent(WEB, 'NOT_STALLED')])]);
-    record('6 hourly sweep', 'schedule', [await invoke(standard, [{ sweep: true }])]);
+    record('6 recovery', 'event', [await invoke(standard, [stallEvent(WEB, 'NOT_STALLED')])]);
+    record('7 hourly sweep', 'schedule', [await invoke(standard, [{ sweep: true }])]);
   } finally {
     await local.stop();
   }
@@ -117,15 +121,17 @@ async function main(): Promise<void> {
   console.log(`MGN calls: ${local.mgn.calls.length} (RetryDataReplication accepted: ${local.mgn.acceptedRetries().length}); ` +
     `DynamoDB calls: ${Object.entries(local.dynamodb.requests()).map(([op, n]) => `${op} ${n}`).join(', ')}\n`);
 
-  const [escalation] = local.sns.published;
-  if (escalation === undefined) throw new Error('the story should have sent one escalation');
-  console.log(`Escalation sent to SNS (${local.sns.published.length} in total), as an e-mail subscriber reads it:`);
-  console.log(`Subject: ${escalation.subject ?? ''}\n`);
-  console.log(escalation.message.replace(/^/gm, '  '));
+  if (local.sns.published.length !== 2) throw new Error(`the story should have sent two notifications, not ${local.sns.published.length}`);
+  for (const notice of local.sns.published) {
+    console.log('Notification sent to SNS, as an e-mail subscriber reads it:');
+    console.log(`Subject: ${notice.subject ?? ''}\n`);
+    console.log(notice.message.replace(/^/gm, '  '));
+    console.log('');
+  }
   console.log(`\nDemo finished in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`);
 
   const outcomes = new Set(rows.map((row) => row.outcome));
-  for (const expected of ['RETRIED', 'SKIPPED_COOLDOWN', 'SKIPPED_LIFECYCLE', 'SKIPPED_OPTED_OUT', 'SKIPPED_BUDGET_EXHAUSTED', 'RECOVERED']) {
+  for (const expected of ['RETRIED', 'SKIPPED_COOLDOWN', 'SKIPPED_LIFECYCLE', 'SKIPPED_OPTED_OUT', 'SKIPPED_BUDGET_EXHAUSTED', 'SKIPPED_NEEDS_PERSON', 'RECOVERED']) {
     if (!outcomes.has(expected)) throw new Error(`the story did not reach ${expected}`);
   }
 }

@@ -12,12 +12,39 @@ export interface LocalSourceServer {
   replicationError?: { error: string; rawError?: string };
   /** What happens after a retry, when the stand-in's clock advances: replication resumes, or stalls again. */
   afterRetry?: 'RECOVERS' | 'STAYS_STALLED';
-  /** When the current replication initiation started (epoch ms), while INITIATING. */
+  /** When the latest replication initiation started (epoch ms): shown while INITIATING and after it failed. */
   initiationStartedAt?: number;
   /** `dataReplicationInfo.lastSnapshotDateTime` (epoch ms): set when replication reaches CONTINUOUS. */
   lastSnapshotAt?: number;
   /** MGN refuses every RetryDataReplication of this server with a ValidationException, even while STALLED. */
   refusesRetry?: boolean;
+  /** `dataReplicationInitiation.nextAttemptDateTime` (epoch ms): MGN's own next initiation attempt while STALLED. */
+  nextAttemptAt?: number;
+}
+
+/** The replication initiation steps, in MGN's order (API model `DataReplicationInitiationStepName`). */
+export const INITIATION_STEPS = [
+  'WAIT',
+  'CREATE_SECURITY_GROUP',
+  'LAUNCH_REPLICATION_SERVER',
+  'BOOT_REPLICATION_SERVER',
+  'AUTHENTICATE_WITH_SERVICE',
+  'DOWNLOAD_REPLICATION_SOFTWARE',
+  'CREATE_STAGING_DISKS',
+  'ATTACH_STAGING_DISKS',
+  'PAIR_REPLICATION_SERVER_WITH_AGENT',
+  'CONNECT_AGENT_TO_REPLICATION_SERVER',
+  'START_DATA_TRANSFER',
+] as const;
+
+/**
+ * The initiation step an error stops at: each FAILED_TO_<STEP> at its step, an agent not seen at
+ * WAIT. Errors that come after initiation (network, convergence, snapshots) fail no step.
+ */
+export function failingStep(error: string | undefined): string | undefined {
+  if (error === 'AGENT_NOT_SEEN') return 'WAIT';
+  const step = error?.replace(/^FAILED_TO_/, '');
+  return INITIATION_STEPS.find((name) => name === step);
 }
 
 /**
@@ -50,9 +77,16 @@ export function generateFleet(
  */
 export function advanceReplication(server: LocalSourceServer, now: number): boolean {
   switch (server.replicationState) {
+    case 'STALLED':
+      // MGN's own attempt, when it is due: the same initiation a retry brings forward.
+      if (server.nextAttemptAt === undefined || server.nextAttemptAt > now) return false;
+      delete server.nextAttemptAt;
+      server.replicationState = 'INITIATING';
+      server.initiationStartedAt = now;
+      return true;
     case 'INITIATING':
+      // The failed initiation's start stays visible while the server is stalled again.
       server.replicationState = server.afterRetry === 'STAYS_STALLED' ? 'STALLED' : 'INITIAL_SYNC';
-      delete server.initiationStartedAt;
       return true;
     case 'INITIAL_SYNC':
       server.replicationState = 'CONTINUOUS';
@@ -64,9 +98,24 @@ export function advanceReplication(server: LocalSourceServer, now: number): bool
   }
 }
 
+/** A stalled server's last initiation: the steps up to the one its error stops at, and MGN's next attempt. */
+function stalledInitiation(server: LocalSourceServer): Record<string, unknown> {
+  const failed = server.replicationType === 'SNAPSHOT_SHIPPING' ? undefined : failingStep(server.replicationError?.error);
+  const failedAt = failed === undefined ? INITIATION_STEPS.length : INITIATION_STEPS.indexOf(failed as (typeof INITIATION_STEPS)[number]);
+  return {
+    ...(server.initiationStartedAt === undefined ? {} : { startDateTime: new Date(server.initiationStartedAt).toISOString() }),
+    ...(server.nextAttemptAt === undefined ? {} : { nextAttemptDateTime: new Date(server.nextAttemptAt).toISOString() }),
+    steps: INITIATION_STEPS.map((name, index) => ({
+      name,
+      status: index < failedAt ? 'SUCCEEDED' : index === failedAt ? 'FAILED' : 'NOT_STARTED',
+    })),
+  };
+}
+
 /** The server as MGN's API returns it (`SourceServer` shape). */
 export function renderSourceServer(server: LocalSourceServer, account: string, region: string): Record<string, unknown> {
   const initiating = server.replicationState === 'INITIATING' && server.initiationStartedAt !== undefined;
+  const stalled = server.replicationState === 'STALLED';
   return {
     sourceServerID: server.sourceServerID,
     arn: `arn:aws:mgn:${region}:${account}:source-server/${server.sourceServerID}`,
@@ -92,6 +141,7 @@ export function renderSourceServer(server: LocalSourceServer, account: string, r
             },
           }
         : {}),
+      ...(stalled ? { dataReplicationInitiation: stalledInitiation(server) } : {}),
     },
     sourceProperties: { identificationHints: { hostname: server.hostname ?? server.sourceServerID } },
   };

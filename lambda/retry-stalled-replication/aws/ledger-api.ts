@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  ScanCommand,
   type AttributeValue,
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -14,6 +16,7 @@ import {
   type ReadEntry,
   type WriteCondition,
 } from '../decide/ledger-record';
+import type { Census } from '../decide/mass-stall';
 import type { LedgerEntry } from '../decide/stall-episode';
 import { AWS_CLIENT_SETTINGS, sendBefore } from './clients';
 
@@ -35,9 +38,12 @@ export async function readLedgerEntry(
 
 /**
  * Writes `next` only if the stored item is still the one it was planned from (`condition`).
- * Returns false when another invocation wrote first: the caller re-reads and decides again.
+ * Returns false when another invocation wrote first: the caller re-reads and decides again. Each
+ * write carries an ID of its own, so that a write whose answer was lost (and whose SDK retry then
+ * failed its condition) recognises itself in the stored item and counts as done.
  */
 export async function writeLedgerEntry(tableName: string, next: LedgerEntry, condition: WriteCondition, latest: number): Promise<boolean> {
+  const writeID = randomUUID();
   const guard: Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
     condition.kind === 'ABSENT'
       ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -50,12 +56,15 @@ export async function writeLedgerEntry(tableName: string, next: LedgerEntry, con
           };
   try {
     await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
-      dynamodb.send(new PutItemCommand({ TableName: tableName, Item: toItem(next), ...guard }), { abortSignal }),
+      dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { ...toItem(next), writeID: { S: writeID } }, ...guard }), { abortSignal }),
     );
     return true;
   } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-    throw error;
+    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
+      dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: next.key } }, ConsistentRead: true }), { abortSignal }),
+    );
+    return Item?.['writeID']?.S === writeID;
   }
 }
 
@@ -86,12 +95,41 @@ export async function queryOpenEpisodes(tableName: string, accountID: string, la
   return servers;
 }
 
+/**
+ * The keys of an account's open episodes written before the open-episodes index existed (no index
+ * attribute): a one-time scan, so that sweeps can end them too.
+ */
+export async function scanUnindexedOpenEpisodes(tableName: string, accountID: string, latest: () => number): Promise<string[]> {
+  const keys: string[] = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await sendBefore(latest(), 'DynamoDB Scan', (abortSignal) =>
+      dynamodb.send(
+        new ScanCommand({
+          TableName: tableName,
+          ProjectionExpression: 'pk',
+          FilterExpression: 'begins_with(pk, :prefix) AND attribute_not_exists(#open) AND attribute_not_exists(recoveredAt) AND attribute_exists(episodeStartedAt)',
+          ExpressionAttributeNames: { '#open': OPEN_EPISODE_ATTRIBUTE },
+          ExpressionAttributeValues: { ':prefix': { S: `${accountID}#` } },
+          ExclusiveStartKey,
+        }),
+        { abortSignal },
+      ),
+    );
+    for (const item of page.Items ?? []) if (item['pk']?.S !== undefined) keys.push(item['pk'].S);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey !== undefined);
+  return keys;
+}
+
 /** What the last sweep of an account left for the next one. */
 export interface SweepState {
   /** Stalled servers it did not reach: the next sweep takes them first. */
   readonly notReached: readonly string[];
   /** The sweep (event or request ID) whose findings were counted, so a platform retry does not count them again. */
   readonly countedSweepID?: string;
+  /** True once the account's open episodes written before the open-episodes index were added to it. */
+  readonly indexBackfilled?: boolean;
 }
 
 export async function readSweepState(tableName: string, accountID: string, latest: number): Promise<SweepState> {
@@ -102,6 +140,7 @@ export async function readSweepState(tableName: string, accountID: string, lates
   return {
     notReached: (Item?.['notReached']?.L ?? []).map((value) => value.S ?? '').filter((id) => id !== ''),
     ...(countedSweepID === undefined ? {} : { countedSweepID }),
+    ...(Item?.['indexBackfilled']?.BOOL === true ? { indexBackfilled: true } : {}),
   };
 }
 
@@ -114,6 +153,7 @@ export async function writeSweepState(tableName: string, accountID: string, stat
           pk: { S: sweepKey(accountID) },
           notReached: { L: state.notReached.map((id) => ({ S: id })) },
           ...(state.countedSweepID === undefined ? {} : { countedSweepID: { S: state.countedSweepID } }),
+          ...(state.indexBackfilled === true ? { indexBackfilled: { BOOL: true } } : {}),
           expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86_400) },
         },
       }),
@@ -168,6 +208,45 @@ export async function settleAccountNotice(tableName: string, noticeKey: string, 
       { abortSignal },
     ),
   );
+}
+
+/** The sweep's census of an account, and whether it found a mass stall. */
+export interface StoredCensus extends Census {
+  readonly massStall: boolean;
+}
+
+export async function readCensus(tableName: string, accountID: string, latest: number): Promise<StoredCensus | undefined> {
+  const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
+    dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: censusKey(accountID) } }, ConsistentRead: true }), { abortSignal }),
+  );
+  const takenAt = Number(Item?.['takenAt']?.N);
+  const inReplication = Number(Item?.['inReplication']?.N);
+  const stalled = Number(Item?.['stalled']?.N);
+  if (![takenAt, inReplication, stalled].every(Number.isFinite)) return undefined;
+  return { takenAt, inReplication, stalled, massStall: Item?.['massStall']?.BOOL === true };
+}
+
+export async function writeCensus(tableName: string, accountID: string, census: StoredCensus, latest: number): Promise<void> {
+  await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
+    dynamodb.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: { S: censusKey(accountID) },
+          takenAt: { N: String(census.takenAt) },
+          inReplication: { N: String(census.inReplication) },
+          stalled: { N: String(census.stalled) },
+          massStall: { BOOL: census.massStall },
+          expiresAt: { N: String(Math.floor(census.takenAt / 1000) + 7 * 86_400) },
+        },
+      }),
+      { abortSignal },
+    ),
+  );
+}
+
+function censusKey(accountID: string): string {
+  return `census#${accountID}`;
 }
 
 function sweepKey(accountID: string): string {

@@ -1,3 +1,4 @@
+import { guideFor } from './error-guide';
 import type { EscalationKind, LedgerEntry } from './stall-episode';
 
 /** What the on-call engineer needs to know about a server a person has to look at. */
@@ -9,73 +10,34 @@ export interface EscalationFacts {
   readonly region: string;
   readonly replicationState?: string;
   readonly lifeCycleState?: string;
+  /** `AGENT_BASED` or `SNAPSHOT_SHIPPING` (agentless). */
+  readonly replicationType?: string;
   readonly replicationError?: string;
   readonly rawError?: string;
+  /** The replication initiation steps, in MGN's order, with their status. */
+  readonly initiationSteps?: readonly { readonly name: string; readonly status: string }[];
+  /** MGN's own next initiation attempt (epoch ms). */
+  readonly nextAttemptAt?: number;
+  /** The triage policy that was applied, in words ("not retried: AGENT_NOT_SEEN needs a person"). */
+  readonly policy?: string;
   readonly entry: LedgerEntry;
   readonly maxAttempts: number;
   /** When the notice is written (epoch milliseconds). */
   readonly now: number;
 }
 
-/** What to check first, per MGN data replication error (MGN User Guide, common replication errors). */
-const HINTS: readonly [readonly string[], string][] = [
-  [
-    ['AGENT_NOT_SEEN'],
-    'The replication agent has not been seen. Check that the agent service runs on the source ' +
-      '(Linux: systemctl status aws-replication; Windows: services.msc) and that the source ' +
-      'reaches the regional MGN endpoint on TCP 443.',
-  ],
-  [
-    ['NOT_CONVERGING'],
-    'Replication is not converging: the source writes faster than it replicates. Check the ' +
-      'available bandwidth (run the bandwidth test), the staging disk type in the replication ' +
-      'settings, and the source CPU and memory.',
-  ],
-  [
-    ['SNAPSHOTS_FAILURE', 'LAST_SNAPSHOT_JOB_FAILED'],
-    'Snapshots fail. Check IAM permissions and SCPs on ec2:CreateSnapshot, EC2 API throttling ' +
-      'in CloudTrail, and the KMS key policy of the staging disks.',
-  ],
-  [
-    [
-      'FAILED_TO_PAIR_REPLICATION_SERVER_WITH_AGENT',
-      'FAILED_TO_CONNECT_AGENT_TO_REPLICATION_SERVER',
-      'FAILED_TO_START_DATA_TRANSFER',
-      'UNSTABLE_NETWORK',
-    ],
-    'The agent and the replication server cannot pair or talk. Check TCP 1500 from the source ' +
-      'to the replication server subnet and TCP 443 to the MGN endpoint; firewalls, proxies, ' +
-      'security groups and network ACLs in between.',
-  ],
-  [
-    ['FAILED_TO_AUTHENTICATE_WITH_SERVICE', 'FAILED_TO_DOWNLOAD_REPLICATION_SOFTWARE'],
-    'The replication server cannot reach AWS. Check that the staging subnet reaches the MGN, ' +
-      'S3 and EC2 endpoints on TCP 443 (routes, NAT, VPC endpoints).',
-  ],
-  [
-    ['FAILED_TO_CREATE_STAGING_DISKS', 'FAILED_TO_ATTACH_STAGING_DISKS'],
-    'Staging disks cannot be created or attached. Check the EBS encryption KMS key and its ' +
-      'policy, and ec2:CreateVolume / ec2:AttachVolume errors in CloudTrail.',
-  ],
-  [
-    ['FAILED_TO_LAUNCH_REPLICATION_SERVER', 'FAILED_TO_BOOT_REPLICATION_SERVER', 'FAILED_TO_CREATE_SECURITY_GROUP'],
-    'The replication server cannot be launched. Check the replication settings (subnet, ' +
-      'instance type, security groups), EC2 quotas, and the MGN IAM prerequisites.',
-  ],
-  [
-    ['UNSUPPORTED_VM_CONFIGURATION'],
-    'The source configuration is not supported (for example a volume under 1 MiB). Reinstall ' +
-      'the agent excluding that disk, or change the source.',
-  ],
-];
+/** The guide's meaning and check for a server, for the log and the notices. */
+export function hintFor(replicationError: string | undefined, replicationType?: string): string {
+  return guideFor(replicationError, replicationType).check;
+}
 
-const GENERAL_HINT =
-  'Check connectivity from the source to the replication server (TCP 1500) and to the MGN ' +
-  'endpoint (TCP 443), API throttling in CloudTrail, and the agent logs on the source.';
-
-/** The hint for an MGN data replication error. */
-export function hintFor(replicationError: string | undefined): string {
-  return HINTS.find(([errors]) => errors.includes(replicationError ?? ''))?.[1] ?? GENERAL_HINT;
+/** The initiation steps up to the one that failed, as a person reads them: "WAIT ok, … LAUNCH_REPLICATION_SERVER FAILED". */
+export function describeSteps(steps: EscalationFacts['initiationSteps']): string {
+  if (steps === undefined || steps.length === 0) return 'none reported';
+  if (steps.every((step) => step.status === 'SUCCEEDED')) return `all ${steps.length} succeeded (replication started, then stalled)`;
+  const failed = steps.findIndex((step) => step.status === 'FAILED');
+  const shown = failed < 0 ? steps : steps.slice(0, failed + 1);
+  return shown.map((step) => `${step.name} ${step.status === 'SUCCEEDED' ? 'ok' : step.status}`).join(', ');
 }
 
 /** The MGN console page of a source server. */
@@ -95,12 +57,20 @@ export function formatEscalation(facts: EscalationFacts): { subject: string; mes
   const attempts = entry.attemptTimes.length;
   const retries = `${attempts} ${attempts === 1 ? 'retry' : 'retries'}`;
   const stalledFor = formatDuration(facts.now - entry.episodeStartedAt);
+  const error = facts.replicationError ?? 'no error reported';
+  const agentless = facts.replicationType === 'SNAPSHOT_SHIPPING';
   const { headline, subject } = {
     BUDGET_SPENT: {
       headline:
         `AWS MGN data replication for ${name} is still stalled after ${retries}. mgn-stall-retry will not ` +
         'retry it again in this stall episode: a person needs to act.',
       subject: `MGN replication still stalled after ${retries}: ${name}`,
+    },
+    NEEDS_PERSON: {
+      headline: agentless
+        ? `AWS MGN agentless replication for ${name} is stalled (${error}). mgn-stall-retry does not retry agentless servers: a person needs to act.`
+        : `AWS MGN data replication for ${name} is stalled with ${error}, which a retry does not fix. mgn-stall-retry has not retried it: a person needs to act.`,
+      subject: `MGN replication stalled, needs a person (${agentless ? 'agentless' : error}): ${name}`,
     },
     ACCESS_DENIED: {
       headline:
@@ -116,14 +86,19 @@ export function formatEscalation(facts: EscalationFacts): { subject: string; mes
       subject: `MGN replication stalled for ${stalledFor}: ${name}`,
     },
   }[facts.kind];
+  const guide = guideFor(facts.replicationError, facts.replicationType);
   const rows: [string, string][] = [
     ['Source server', facts.sourceServerID],
     ['Hostname', facts.hostname ?? 'unknown'],
     ['Account / Region', `${facts.accountID} / ${facts.region}`],
+    ['Replication type', agentless ? 'agentless (SNAPSHOT_SHIPPING)' : 'agent-based'],
     ['Replication state', facts.replicationState ?? 'unknown'],
     ['Lifecycle state', facts.lifeCycleState ?? 'unknown'],
     ['MGN error', facts.replicationError ?? 'none reported'],
     ['Raw error', facts.rawError ?? 'none reported'],
+    ['Initiation steps', describeSteps(facts.initiationSteps)],
+    ['MGN next attempt', facts.nextAttemptAt === undefined ? 'none scheduled' : iso(facts.nextAttemptAt)],
+    ['Policy applied', facts.policy ?? 'retried within the budget'],
     ['Stalled since', `${iso(entry.episodeStartedAt)} (${stalledFor})`],
     ['Retries', `${attempts} of ${facts.maxAttempts}: ${entry.attemptTimes.map(iso).join(', ') || 'none'}`],
     ...(entry.lastRetryProblem === undefined ? [] : [['Last retry', entry.lastRetryProblem] as [string, string]]),
@@ -134,8 +109,11 @@ export function formatEscalation(facts: EscalationFacts): { subject: string; mes
     '',
     ...rows.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`),
     '',
+    'What it means:',
+    wrap(guide.meaning),
+    '',
     'What to check first:',
-    wrap(hintFor(facts.replicationError)),
+    wrap(guide.check),
     '',
     'Open the server in the MGN console:',
     consoleUrl(facts.region, facts.sourceServerID),
@@ -148,6 +126,59 @@ export function formatEscalation(facts: EscalationFacts): { subject: string; mes
     ...(entry.repairNote === undefined ? [] : ['', wrap(`Note: ${entry.repairNote}.`)]),
   ].join('\n');
   return { subject: subjectLine(subject), message };
+}
+
+/** A stalled server as the fleet notice lists it. */
+export interface StalledServerLine {
+  readonly sourceServerID: string;
+  readonly hostname?: string;
+  readonly replicationError?: string;
+  readonly failedStep?: string;
+  /** What the error policy would do with it once the mass stall is over. */
+  readonly policy: string;
+}
+
+/** How many servers a fleet notice lists: an SNS message is at most 256 KB, a person reads far fewer. */
+export const FLEET_NOTICE_SERVERS = 50;
+
+/** The one notice of a mass stall: the servers, their errors, and the shared causes to check. Pure. */
+export function formatMassStall(
+  facts: { accountID: string; region: string; stalled: number; inReplication: number; servers: readonly StalledServerLine[]; now: number },
+): { subject: string; message: string } {
+  const listed = facts.servers.slice(0, FLEET_NOTICE_SERVERS);
+  const errors = new Map<string, number>();
+  for (const server of facts.servers) errors.set(server.replicationError ?? 'none reported', (errors.get(server.replicationError ?? 'none reported') ?? 0) + 1);
+  const message = [
+    wrap(
+      `${facts.stalled} of the ${facts.inReplication} source servers in replication in account ${facts.accountID}, ` +
+        `Region ${facts.region}, are stalled at once (${iso(facts.now)}). A cause this wide is shared: ` +
+        'mgn-stall-retry has paused its per-server retries and notices until the share drops, and sends this one notice instead.',
+    ),
+    '',
+    'Errors reported:',
+    ...[...errors.entries()].sort((a, b) => b[1] - a[1]).map(([error, count]) => `  ${error}: ${count}`),
+    '',
+    'Shared causes to check first:',
+    ...[
+      'The staging subnet: route table, NAT or VPC endpoints to MGN, EC2 and S3 on TCP 443, network ACLs.',
+      'The link from the source data center: VPN tunnels or Direct Connect, firewalls, TCP 1500 to the staging subnet.',
+      'EC2 quotas and capacity for the replication servers (instance type, Availability Zone), and EBS quotas.',
+      'The EBS encryption KMS key of the staging disks: its key policy, and whether it is disabled or scheduled for deletion.',
+      'AWS Health: an event for MGN, EC2 or EBS in this Region.',
+    ].map((line) => wrap(`- ${line}`).replace(/\n/g, '\n  ')),
+    '',
+    `Stalled servers${facts.servers.length > listed.length ? ` (first ${listed.length} of ${facts.servers.length})` : ''}:`,
+    ...listed.map((server) =>
+      `- ${server.hostname ? `${server.hostname} (${server.sourceServerID})` : server.sourceServerID}: ${server.replicationError ?? 'no error reported'}` +
+        `${server.failedStep ? `, failed at ${server.failedStep}` : ''}; ${server.policy}`,
+    ),
+    '',
+    'Open MGN in the console:',
+    consoleUrl(facts.region, '').replace(/#\/sourceServers\/$/, '#/sourceServers'),
+    '',
+    wrap('Per-server handling resumes by itself once a sweep finds fewer servers stalled than the mass-stall threshold.'),
+  ].join('\n');
+  return { subject: subjectLine(`MGN mass stall: ${facts.stalled} of ${facts.inReplication} servers stalled in ${facts.accountID} ${facts.region}`), message };
 }
 
 /** An account-wide problem that stops every retry in an account and Region. */

@@ -29,9 +29,17 @@ export interface ReadEntry {
   /** What is wrong with the stored item; empty when it is well formed. */
   readonly problems: readonly string[];
   readonly condition: WriteCondition;
+  /**
+   * True when the item should be written again even if nothing changes: it is malformed, or it is
+   * an open episode written before the open-episodes index existed (so sweeps could not find it).
+   */
+  readonly rewrite: boolean;
 }
 
-const ESCALATION_KINDS: readonly EscalationKind[] = ['BUDGET_SPENT', 'ACCESS_DENIED', 'STILL_STALLED'];
+/** 2020-01-01: no ledger time can be older. */
+const EARLIEST_TIME = Date.UTC(2020, 0, 1);
+
+const ESCALATION_KINDS: readonly EscalationKind[] = ['BUDGET_SPENT', 'NEEDS_PERSON', 'ACCESS_DENIED', 'STILL_STALLED'];
 
 /** The item for an entry. */
 export function toItem(entry: LedgerEntry): Record<string, AttributeValue> {
@@ -46,6 +54,7 @@ export function toItem(entry: LedgerEntry): Record<string, AttributeValue> {
     ['recoveredAt', entry.recoveredAt === undefined ? undefined : { N: String(entry.recoveredAt) }],
     [OPEN_EPISODE_ATTRIBUTE, entry.recoveredAt === undefined ? { S: accountOfKey(entry.key) } : undefined],
     ['lastRetryProblem', entry.lastRetryProblem === undefined ? undefined : { S: entry.lastRetryProblem }],
+    ['deferredFor', entry.deferredFor === undefined ? undefined : { N: String(entry.deferredFor) }],
     ['repairNote', entry.repairNote === undefined ? undefined : { S: entry.repairNote }],
   ];
   if (entry.escalation !== undefined) {
@@ -93,37 +102,47 @@ export function fromItem(
     return value.S;
   };
 
+  /** A time the function could have written: after 2020, not ahead of the clock by more than a day. */
+  const plausible = (name: string, time: number | undefined): number | undefined => {
+    if (time === undefined || (time >= EARLIEST_TIME && time <= now + 86_400_000)) return time;
+    problems.push(`${name} is not a plausible time`);
+    return undefined;
+  };
   const storedVersion = item['version'];
   const version = number('version');
+  const versionValid = version !== undefined && Number.isSafeInteger(version) && version >= 0 && version < Number.MAX_SAFE_INTEGER;
   if (storedVersion === undefined) problems.push('version is missing');
-  else if (version !== undefined && (!Number.isInteger(version) || version < 0)) problems.push('version is not a whole number');
+  else if (version !== undefined && !versionValid) problems.push('version is not a whole number below 2^53');
 
-  let episodeStartedAt = number('episodeStartedAt');
+  let episodeStartedAt = plausible('episodeStartedAt', number('episodeStartedAt'));
   if (episodeStartedAt === undefined) {
     if (item['episodeStartedAt'] === undefined) problems.push('episodeStartedAt is missing');
     episodeStartedAt = now;
   }
 
-  const attemptTimes = readAttempts(item['attemptTimes'], problems, now, maxAttempts);
+  const attemptTimes = readAttempts(item['attemptTimes'], problems, now, maxAttempts).map((time, index) => plausible(`attemptTimes[${index}]`, time) ?? now);
   const escalation = readEscalation(number, text, problems);
-  const recoveredAt = number('recoveredAt');
+  const recoveredAt = plausible('recoveredAt', number('recoveredAt'));
+  const deferredFor = number('deferredFor');
   const lastRetryProblem = text('lastRetryProblem');
   const repairNote = text('repairNote');
   const entry: LedgerEntry = {
     key,
-    version: version !== undefined && Number.isInteger(version) && version >= 0 ? version : 0,
+    version: versionValid ? version : 0,
     episodeStartedAt,
     attemptTimes,
     expiresAt: number('expiresAt') ?? 0,
     ...(recoveredAt === undefined ? {} : { recoveredAt }),
     ...(escalation === undefined ? {} : { escalation }),
     ...(lastRetryProblem === undefined ? {} : { lastRetryProblem }),
+    ...(deferredFor === undefined ? {} : { deferredFor }),
     ...(problems.length > 0
       ? { repairNote: `the ledger entry was malformed and was repaired at ${new Date(now).toISOString()} (${problems.join('; ')})` }
       : repairNote === undefined ? {} : { repairNote }),
   };
   const condition: WriteCondition = storedVersion === undefined ? { kind: 'NO_VERSION' } : { kind: 'VERSION', value: storedVersion };
-  return { entry, problems, condition };
+  const unindexed = entry.recoveredAt === undefined && item[OPEN_EPISODE_ATTRIBUTE] === undefined;
+  return { entry, problems, condition, rewrite: problems.length > 0 || unindexed };
 }
 
 function readAttempts(value: AttributeValue | undefined, problems: string[], now: number, maxAttempts: number): number[] {

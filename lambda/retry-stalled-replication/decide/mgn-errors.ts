@@ -18,6 +18,11 @@ export interface ClassifiedMgnError {
   /** The error code (exception name), e.g. `ThrottlingException`. */
   readonly code: string;
   readonly message: string;
+  /**
+   * How many times the SDK sent the request, when it says. After one send answered with an
+   * error, the request certainly did not take effect; after more, an earlier send may have.
+   */
+  readonly attempts?: number;
 }
 
 /** Credential and clock problems answer 403 or 400 but pass once the credentials are refreshed. */
@@ -31,7 +36,8 @@ const TRANSIENT_AUTH = new Set(['ExpiredTokenException', 'ExpiredToken', 'Reques
  */
 export function classifyMgnError(error: unknown): ClassifiedMgnError {
   const { code, message } = errorFacts(error);
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  const metadata = (error as { $metadata?: { httpStatusCode?: number; attempts?: number } } | undefined)?.$metadata;
+  const status = metadata?.httpStatusCode;
   const kind = ((): MgnErrorKind => {
     if (code === 'ResourceNotFoundException' || status === 404) return 'NOT_FOUND';
     if (code === 'UninitializedAccountException') return 'NOT_INITIALIZED';
@@ -41,5 +47,5 @@ export function classifyMgnError(error: unknown): ClassifiedMgnError {
     if (status !== undefined && status >= 400 && status < 500) return 'REFUSED';
     return 'TRANSIENT';
   })();
-  return { kind, code, message };
+  return { kind, code, message, ...(metadata?.attempts === undefined ? {} : { attempts: metadata.attempts }) };
 }

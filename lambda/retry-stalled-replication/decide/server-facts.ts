@@ -17,6 +17,17 @@ export interface ServerFacts {
   readonly rawError?: string;
   /** `dataReplicationInfo.lastSnapshotDateTime` (epoch ms), when it parses. */
   readonly lastSnapshotAt?: number;
+  /** `dataReplicationInitiation.nextAttemptDateTime` (epoch ms): MGN's own next initiation attempt. */
+  readonly nextAttemptAt?: number;
+  /** `dataReplicationInitiation.startDateTime` (epoch ms): when the latest initiation started. */
+  readonly initiationStartedAt?: number;
+  /** The initiation steps in MGN's order, with their status: where an initiation broke. */
+  readonly initiationSteps: readonly { readonly name: string; readonly status: string }[];
+}
+
+/** The initiation step that FAILED, if any. */
+export function failedStep(server: Pick<ServerFacts, 'initiationSteps'>): string | undefined {
+  return server.initiationSteps.find((step) => step.status === 'FAILED')?.name;
 }
 
 /** States in which data flows: proof that a stall episode is over. A retry's INITIATING is not one. */
@@ -34,7 +45,9 @@ export function isReplicating(server: Pick<ServerFacts, 'replicationState' | 're
 export function toServerFacts(sourceServerID: string, server: SourceServer): ServerFacts {
   const hints = server.sourceProperties?.identificationHints;
   const info = server.dataReplicationInfo;
-  const lastSnapshotAt = info?.lastSnapshotDateTime === undefined ? NaN : Date.parse(info.lastSnapshotDateTime);
+  const lastSnapshotAt = parseTime(info?.lastSnapshotDateTime);
+  const nextAttemptAt = parseTime(info?.dataReplicationInitiation?.nextAttemptDateTime);
+  const initiationStartedAt = parseTime(info?.dataReplicationInitiation?.startDateTime);
   return {
     sourceServerID,
     isArchived: server.isArchived === true,
@@ -45,6 +58,14 @@ export function toServerFacts(sourceServerID: string, server: SourceServer): Ser
     hostname: hints?.hostname ?? hints?.fqdn,
     replicationError: info?.dataReplicationError?.error,
     rawError: info?.dataReplicationError?.rawError,
-    ...(Number.isFinite(lastSnapshotAt) ? { lastSnapshotAt } : {}),
+    ...(lastSnapshotAt === undefined ? {} : { lastSnapshotAt }),
+    ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
+    ...(initiationStartedAt === undefined ? {} : { initiationStartedAt }),
+    initiationSteps: (info?.dataReplicationInitiation?.steps ?? []).map((step) => ({ name: step.name ?? 'UNKNOWN', status: step.status ?? 'UNKNOWN' })),
   };
+}
+
+function parseTime(text: string | undefined): number | undefined {
+  const time = text === undefined ? NaN : Date.parse(text);
+  return Number.isFinite(time) ? time : undefined;
 }

@@ -5,10 +5,14 @@
  * is conditional on the entry read, so of several concurrent decisions exactly one moves it on.
  */
 
+import type { TriageVerdict } from './triage';
+
 /** Why a person is told about a stall episode. */
 export type EscalationKind =
   /** Every retry of the episode was spent and the server is still stalled. */
   | 'BUDGET_SPENT'
+  /** Triage: what MGN reports (the error, an agentless server) is not something a retry fixes. */
+  | 'NEEDS_PERSON'
   /** RetryDataReplication is denied for good (IAM, an SCP): no retry can be made. */
   | 'ACCESS_DENIED'
   /** The episode has lasted too long without the server replicating, whatever its attempts. */
@@ -38,6 +42,8 @@ export interface LedgerEntry {
   readonly attemptTimes: readonly number[];
   /** What went wrong with the latest attempt, when MGN refused or denied it. */
   readonly lastRetryProblem?: string;
+  /** MGN's own next attempt (epoch ms) that a retry was deferred for: one deferral per value. */
+  readonly deferredFor?: number;
   readonly escalation?: Escalation;
   /** When the episode ended because the server replicated again; the next stall opens a new one. */
   readonly recoveredAt?: number;
@@ -53,10 +59,18 @@ export interface AttemptPolicy {
   readonly maxAttempts: number;
 }
 
-/** How long an entry is kept after its last write. */
+/** How long an ended episode's entry is kept after its last write. */
 export const LEDGER_RETENTION_DAYS = 30;
+/**
+ * How long an open episode's entry is kept after its last write. An episode ends only when the
+ * server is seen replicating, so its entry must outlive any quiet spell (a slow sweep schedule, a
+ * server nobody looks at): otherwise a stall would find it gone and get a fresh budget.
+ */
+export const OPEN_EPISODE_RETENTION_DAYS = 400;
 /** A skipped decision refreshes an open episode's expiry once a day, so a long stall keeps its entry. */
 const REFRESH_AFTER_S = 86_400;
+/** MGN's times (a snapshot's) ahead of the function's clock by more than this are not believed. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 /** How long an invocation that claimed an escalation has to send it before another may. */
 export const ESCALATION_LEASE_MS = 60_000;
 
@@ -69,18 +83,20 @@ export interface StallSighting {
   readonly lastSnapshotAt?: number;
 }
 
+/** Where the episode's one notice stands, seen by this decision. */
+export type NoticeState = 'SEND' | 'SENT' | 'SENDING';
+
 export type StallVerdict =
   /** Retry now: `next` holds the claimed attempt. */
   | { readonly kind: 'RETRY'; readonly attempt: number }
+  /** Triage says a retry cannot help: no retry; the episode's notice goes out at once. */
+  | { readonly kind: 'NEEDS_PERSON'; readonly attempts: number; readonly notice: NoticeState; readonly noticeTime?: number }
+  /** MGN's own attempt is due within the cooldown: no retry, no budget spent. */
+  | { readonly kind: 'MGN_ATTEMPT_PENDING'; readonly attempts: number; readonly nextAttemptAt: number }
   /** The last attempt is too recent. */
   | { readonly kind: 'COOLDOWN'; readonly attempts: number; readonly lastAttemptAt: number; readonly retryAfter: number }
   /** Every attempt is spent. `notice` says whether this decision sends the episode's notification. */
-  | {
-      readonly kind: 'BUDGET_SPENT';
-      readonly attempts: number;
-      readonly notice: 'SEND' | 'SENT' | 'SENDING';
-      readonly noticeTime?: number;
-    };
+  | { readonly kind: 'BUDGET_SPENT'; readonly attempts: number; readonly notice: NoticeState; readonly noticeTime?: number };
 
 export interface StallPlan {
   readonly verdict: StallVerdict;
@@ -105,54 +121,66 @@ export function stillStalledAfterMs(policy: AttemptPolicy): number {
 }
 
 /**
- * Plans the decision for a server MGN reports STALLED, from its ledger entry (undefined: none).
- * `problems` non-empty means the stored item was malformed: the plan then rewrites it. Pure.
+ * Plans the decision for a server MGN reports STALLED, from its ledger entry (undefined: none) and
+ * what triage made of it. `rewrite` says the stored item must be written again even if nothing
+ * changes (it was malformed, or predates the open-episodes index). Pure.
  */
 export function planStall(
   key: string,
   stored: LedgerEntry | undefined,
   policy: AttemptPolicy,
   sighting: StallSighting,
-  problems: readonly string[] = [],
+  rewrite = false,
+  triage: TriageVerdict = { kind: 'RETRY', policy: 'retried' },
 ): StallPlan {
   const { now } = sighting;
+  // A snapshot dated ahead of the clock proves nothing: it would end every episode at once.
+  const lastSnapshotAt = sighting.lastSnapshotAt !== undefined && sighting.lastSnapshotAt <= now + CLOCK_SKEW_MS ? sighting.lastSnapshotAt : undefined;
   let endedEpisode: StallPlan['endedEpisode'];
   let open = stored !== undefined && stored.recoveredAt === undefined ? stored : undefined;
-  if (open !== undefined && replicatedSince(open, sighting.lastSnapshotAt)) {
+  if (open !== undefined && replicatedSince(open, lastSnapshotAt)) {
     endedEpisode = {
       attempts: open.attemptTimes.length,
-      stallSeconds: Math.max(0, Math.round(((sighting.lastSnapshotAt ?? now) - open.episodeStartedAt) / 1000)),
+      stallSeconds: Math.max(0, Math.round(((lastSnapshotAt ?? now) - open.episodeStartedAt) / 1000)),
     };
     open = undefined;
   }
+  // A new episode starts when the stall was reported, unless that report predates the last sign of
+  // replication (a late copy of an old event): then it starts now.
+  const replicatedAt = Math.max(stored?.recoveredAt ?? -Infinity, lastSnapshotAt ?? -Infinity);
   const episode: LedgerEntry =
     open ??
     successor(stored ?? emptyEntry(key), now, {
-      episodeStartedAt: Math.min(sighting.stalledSince, now),
+      episodeStartedAt: sighting.stalledSince >= replicatedAt ? Math.min(sighting.stalledSince, now) : now,
       attemptTimes: [],
-    }, ['recoveredAt', 'escalation', 'lastRetryProblem']);
+    }, ['recoveredAt', 'escalation', 'lastRetryProblem', 'deferredFor']);
   const isNewEpisode = open === undefined;
 
   const attempts = episode.attemptTimes.length;
-  const lastAttemptAt = episode.attemptTimes[attempts - 1];
+  const lastAttemptAt = attempts === 0 ? undefined : Math.max(...episode.attemptTimes);
   const retryAfter = lastAttemptAt === undefined ? now : lastAttemptAt + policy.cooldownMinutes * 60_000;
   const escalationFree = isEscalationFree(episode.escalation, now);
+  const notice = (): { notice: NoticeState; noticeTime?: number } => {
+    const state: NoticeState = escalationFree ? 'SEND' : episode.escalation?.state === 'SENT' ? 'SENT' : 'SENDING';
+    return state === 'SEND' || episode.escalation === undefined
+      ? { notice: state }
+      : { notice: state, noticeTime: episode.escalation.sentAt ?? episode.escalation.claimedAt };
+  };
   let verdict: StallVerdict;
   let escalate: EscalationKind | undefined;
-  if (lastAttemptAt !== undefined && now < retryAfter) {
+  let deferredFor: number | undefined;
+  if (triage.kind === 'NEEDS_PERSON') {
+    verdict = { kind: 'NEEDS_PERSON', attempts, ...notice() };
+    if (verdict.notice === 'SEND') escalate = 'NEEDS_PERSON';
+  } else if (triage.kind === 'MGN_ATTEMPT_PENDING') {
+    verdict = { kind: 'MGN_ATTEMPT_PENDING', attempts, nextAttemptAt: triage.nextAttemptAt };
+    if (episode.deferredFor !== triage.nextAttemptAt) deferredFor = triage.nextAttemptAt;
+  } else if (lastAttemptAt !== undefined && now < retryAfter) {
     // Also after the last allowed retry: it gets its cooldown to work before anyone is told it failed.
     verdict = { kind: 'COOLDOWN', attempts, lastAttemptAt, retryAfter };
   } else if (attempts >= policy.maxAttempts) {
-    const notice = escalationFree ? 'SEND' : episode.escalation?.state === 'SENT' ? 'SENT' : 'SENDING';
-    verdict = {
-      kind: 'BUDGET_SPENT',
-      attempts,
-      notice,
-      ...(episode.escalation === undefined || notice === 'SEND'
-        ? {}
-        : { noticeTime: episode.escalation.sentAt ?? episode.escalation.claimedAt }),
-    };
-    if (notice === 'SEND') escalate = 'BUDGET_SPENT';
+    verdict = { kind: 'BUDGET_SPENT', attempts, ...notice() };
+    if (verdict.notice === 'SEND') escalate = 'BUDGET_SPENT';
   } else {
     verdict = { kind: 'RETRY', attempt: attempts + 1 };
   }
@@ -163,6 +191,7 @@ export function planStall(
 
   const changes: Partial<LedgerEntry> = {
     ...(verdict.kind === 'RETRY' ? { attemptTimes: [...episode.attemptTimes, now] } : {}),
+    ...(deferredFor === undefined ? {} : { deferredFor }),
     ...(escalate === undefined ? {} : { escalation: pendingEscalation(escalate, now) }),
   };
   const claims = Object.keys(changes).length > 0;
@@ -170,7 +199,7 @@ export function planStall(
     return { verdict, episode, next: successor(episode, now, changes, [], stored?.version ?? 0), mustWrite: true, ...(escalate ? { escalate } : {}), ...(endedEpisode ? { endedEpisode } : {}) };
   }
   // Nothing claimed: rewrite only a malformed item, or an expiry running down during a long stall.
-  const housekeeping = problems.length > 0 || (stored !== undefined && stored.expiresAt - now / 1000 < LEDGER_RETENTION_DAYS * 86_400 - REFRESH_AFTER_S);
+  const housekeeping = rewrite || (stored !== undefined && stored.expiresAt - now / 1000 < OPEN_EPISODE_RETENTION_DAYS * 86_400 - REFRESH_AFTER_S);
   return { verdict, episode, mustWrite: false, ...(housekeeping ? { next: successor(episode, now, {}, [], stored?.version ?? 0) } : {}) };
 }
 
@@ -187,6 +216,11 @@ function isEscalationFree(escalation: Escalation | undefined, now: number): bool
 
 function pendingEscalation(kind: EscalationKind, now: number): Escalation {
   return { kind, state: 'PENDING', claimedAt: now, leaseUntil: now + ESCALATION_LEASE_MS };
+}
+
+/** The same entry written again (a repair of a malformed item, an expiry refresh). Pure. */
+export function rewriteEntry(entry: LedgerEntry, now: number): LedgerEntry {
+  return successor(entry, now, {});
 }
 
 /** Gives back the attempt claimed at `attemptAt` when the retry certainly did not happen. Pure. */
@@ -266,9 +300,10 @@ function successor(
   storedVersion: number = entry.version,
 ): LedgerEntry {
   const kept = Object.entries({ ...entry, ...changes }).filter(([field]) => !drop.includes(field as keyof LedgerEntry));
-  return { ...(Object.fromEntries(kept) as unknown as LedgerEntry), version: storedVersion + 1, expiresAt: expiry(now) };
+  const next = Object.fromEntries(kept) as unknown as LedgerEntry;
+  return { ...next, version: storedVersion + 1, expiresAt: expiry(now, next.recoveredAt === undefined) };
 }
 
-function expiry(now: number): number {
-  return Math.floor(now / 1000) + LEDGER_RETENTION_DAYS * 86_400;
+function expiry(now: number, open: boolean): number {
+  return Math.floor(now / 1000) + (open ? OPEN_EPISODE_RETENTION_DAYS : LEDGER_RETENTION_DAYS) * 86_400;
 }

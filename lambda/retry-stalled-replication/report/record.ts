@@ -33,6 +33,7 @@ export const MetricName = {
   RETRY_FAILED: 'RetryFailed',
   RETRY_BUDGET_EXHAUSTED: 'RetryBudgetExhausted',
   ESCALATED_WITHOUT_RETRY: 'EscalatedWithoutRetry',
+  MASS_STALL_DETECTED: 'MassStallDetected',
   REPLICATION_RECOVERED: 'ReplicationRecovered',
   STALL_DURATION: 'StallDuration',
   STALLED_SERVERS_FOUND: 'StalledServersFound',
@@ -69,7 +70,7 @@ function countOutcome(record: DecisionRecord): void {
     metrics.addMetric(MetricName.REPLICATION_RECOVERED, MetricUnit.Count, 1);
     metrics.addMetric(MetricName.STALL_DURATION, MetricUnit.Seconds, record.stallSeconds);
   }
-  if (record.escalated === 'ACCESS_DENIED') metrics.addMetric(MetricName.ESCALATED_WITHOUT_RETRY, MetricUnit.Count, 1);
+  if (record.escalated === 'ACCESS_DENIED' || record.escalated === 'NEEDS_PERSON') metrics.addMetric(MetricName.ESCALATED_WITHOUT_RETRY, MetricUnit.Count, 1);
   else if (record.escalated !== undefined) metrics.addMetric(MetricName.RETRY_BUDGET_EXHAUSTED, MetricUnit.Count, 1);
   switch (record.outcome) {
     case Outcome.RETRIED:
