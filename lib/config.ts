@@ -63,6 +63,8 @@ export interface MgnStallRetryConfig {
   readonly massStallMinServers: number;
   /** …and at least this share (0–1] of the account's servers in replication. */
   readonly massStallShare: number;
+  /** Open an OpsCenter OpsItem with each notice, and resolve it when the server replicates again. */
+  readonly opsItems: boolean;
 }
 
 export const DEFAULT_CONFIG: MgnStallRetryConfig = {
@@ -83,6 +85,7 @@ export const DEFAULT_CONFIG: MgnStallRetryConfig = {
   retryAgentless: false,
   massStallMinServers: 10,
   massStallShare: 0.5,
+  opsItems: false,
 };
 
 /** A setting that cannot be used; the message names the key and says what it must be. */
@@ -158,6 +161,7 @@ const RULES: Record<keyof MgnStallRetryConfig, Rule> = {
   errorPolicy: checkErrorPolicy,
   retryAgentless: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
   massStallMinServers: integerFrom(1, 100_000),
+  opsItems: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
   massStallShare: (value) =>
     typeof value === 'number' && value > 0 && value <= 1 ? undefined : 'must be a number above 0 and at most 1, e.g. 0.5',
 };

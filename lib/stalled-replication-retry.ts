@@ -1,13 +1,11 @@
-import * as path from 'node:path';
 import { Aws, CfnRule, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -16,6 +14,7 @@ import { Construct } from 'constructs';
 import { STALL_EVENT_DETAIL_TYPE, STALL_EVENT_SOURCE } from '../lambda/retry-stalled-replication/decide/input';
 import { OPEN_EPISODE_ATTRIBUTE, OPEN_EPISODES_INDEX } from '../lambda/retry-stalled-replication/decide/ledger-record';
 import { DEFAULT_CONFIG, censusMaxAgeMinutes, topicArnRegion, validateConfig, type MgnStallRetryConfig } from './config';
+import { FUNCTION_HANDLER, functionCode } from './function-bundle';
 
 /** What MGN sends to the default event bus when a server's replication stalls, and when it recovers. */
 export const STALL_EVENT_PATTERN: events.EventPattern = {
@@ -40,7 +39,6 @@ export const RULE_MAX_EVENT_AGE = Duration.hours(6);
 /** Lambda's retries of an invocation that failed (a FAILED server): two, then the failure queue. */
 export const ASYNC_RETRY_ATTEMPTS = 2;
 
-const PROJECT_ROOT = path.join(__dirname, '..');
 const QUEUE_RETENTION = Duration.days(14);
 
 /**
@@ -62,7 +60,7 @@ export interface StalledReplicationRetryProps extends Partial<Omit<MgnStallRetry
  */
 export class StalledReplicationRetry extends Construct {
   /** The function that decides and retries. */
-  public readonly function: NodejsFunction;
+  public readonly function: lambda.Function;
   /** The rule that delivers MGN stall and recovery events to the function. */
   public readonly stallEventRule: events.Rule;
   /** The rule that starts the sweep; absent when `sweepSchedule` is `off`. */
@@ -107,10 +105,12 @@ export class StalledReplicationRetry extends Construct {
       removalPolicy: config.ledgerRemovalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
     // Sparse: only entries of open stall episodes carry the attribute, so a sweep lists them with
-    // one Query and ends those it sees replicating again.
+    // one Query and ends those it sees replicating again; sorted by start, so an event counts the
+    // episodes opened since the sweep's census.
     this.ledgerTable.addGlobalSecondaryIndex({
       indexName: OPEN_EPISODES_INDEX,
       partitionKey: { name: OPEN_EPISODE_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'episodeOpenedAt', type: dynamodb.AttributeType.NUMBER },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
 
@@ -131,16 +131,14 @@ export class StalledReplicationRetry extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'mgn-stall-retry: read MGN source servers and retry their stalled data replication',
     });
-    this.grantFunctionPermissions(stack, notifications.keyArn, config.globalView);
+    this.grantFunctionPermissions(stack, notifications.keyArn, config);
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new lambda.Function(this, 'Function', {
       description: 'mgn-stall-retry: retries stalled MGN data replication',
-      entry: path.join(PROJECT_ROOT, 'lambda', 'retry-stalled-replication', 'index.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
+      code: functionCode(),
+      handler: FUNCTION_HANDLER,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
       // 256 MB: the work is I/O-bound, but Lambda scales CPU with memory, and more CPU shortens
       // the cold start that parses the bundled SDK. 5 minutes: a sweep pages through up to
       // thousands of servers and stops 30 s before the end; an event takes well under a second.
@@ -170,22 +168,9 @@ export class StalledReplicationRetry extends Construct {
         MASS_STALL_MIN_SERVERS: String(config.massStallMinServers),
         MASS_STALL_SHARE: String(config.massStallShare),
         CENSUS_MAX_AGE_MINUTES: String(censusMaxAgeMinutes(config.sweepSchedule)),
+        OPS_ITEMS: String(config.opsItems),
         LEDGER_TABLE_NAME: this.ledgerTable.tableName,
         NOTIFICATION_TOPIC_ARN: this.notificationTopic.topicArn,
-      },
-      bundling: {
-        // The SDK ships inside the bundle: the code tested is the code that runs, with no
-        // dependency on the SDK version the Lambda runtime happens to carry.
-        bundleAwsSDK: true,
-        minify: true,
-        sourceMap: false,
-        format: OutputFormat.ESM,
-        // ES module builds of the SDK tree-shake far better than its CommonJS builds.
-        mainFields: ['module', 'main'],
-        // node20 syntax runs on Lambda's Node.js 24 and on the Node.js 20 of the test machines.
-        target: 'node20',
-        // Some bundled CommonJS code calls require(); ES modules have none of their own.
-        banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
       },
     });
 
@@ -286,7 +271,8 @@ export class StalledReplicationRetry extends Construct {
     return { topic, key, keyArn: key.keyArn };
   }
 
-  private grantFunctionPermissions(stack: Stack, notificationKeyArn: string | undefined, globalView: boolean): void {
+  private grantFunctionPermissions(stack: Stack, notificationKeyArn: string | undefined, config: MgnStallRetryConfig): void {
+    const { globalView, opsItems } = config;
     // A role of our own instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
     this.logGroup.grantWrite(this.role);
     this.role.addToPolicy(
@@ -309,7 +295,7 @@ export class StalledReplicationRetry extends Construct {
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Only mgn:DescribeSourceServers has Resource "*": the action supports no resource type, so IAM accepts nothing narrower (Service Authorization Reference, AWS Application Migration Service).',
+        'Only mgn:DescribeSourceServers (and, with opsItems, ssm:CreateOpsItem) have Resource "*": these actions support no resource type, so IAM accepts nothing narrower (Service Authorization Reference: AWS Application Migration Service; AWS Systems Manager).',
     });
     // cdk-nag names the finding by the ARN as synthesized: pseudo parameters in an
     // environment-agnostic stack, literal values in a stack with an account and Region.
@@ -345,6 +331,35 @@ export class StalledReplicationRetry extends Construct {
         resources: [this.notificationTopic.topicArn],
       }),
     );
+    // Decision events go to this account's default bus only.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PutDecisionEvents',
+        actions: ['events:PutEvents'],
+        resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
+      }),
+    );
+    if (opsItems) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'OpenOpsItems',
+          actions: ['ssm:CreateOpsItem'],
+          // CreateOpsItem supports no resource type: IAM accepts only "*".
+          resources: ['*'],
+        }),
+      );
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ResolveOpsItems',
+          actions: ['ssm:UpdateOpsItem'],
+          resources: [stack.formatArn({ service: 'ssm', resource: 'opsitem', resourceName: '*' })],
+        }),
+      );
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${shown(stack.partition, 'Partition')}:ssm:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:opsitem/*]`,
+        reason: 'ssm:UpdateOpsItem resolves OpsItems this function opened; their IDs are created at run time, so only the account\'s OpsItems can be named.',
+      });
+    }
     if (notificationKeyArn !== undefined) {
       this.role.addToPolicy(
         new iam.PolicyStatement({

@@ -67,7 +67,7 @@ export async function updateEntry(
   now: number,
   latest: number,
   known?: LedgerEntry,
-): Promise<{ entry?: LedgerEntry; changed: boolean }> {
+): Promise<{ entry?: LedgerEntry; changed: boolean; repaired?: boolean }> {
   let current: ReadEntry | undefined = known === undefined ? undefined : { entry: known, problems: [], condition: conditionAfter(known), rewrite: false };
   let fresh = known === undefined;
   for (let round = 0; round < EXTRA_ROUNDS; round += 1) {
@@ -76,12 +76,11 @@ export async function updateEntry(
     const next = change(current?.entry);
     if (next === undefined) {
       // Nothing to change, but a malformed or unindexed item is written again, best effort.
-      if (current?.rewrite === true) {
-        const repaired = rewriteEntry(current.entry, now);
-        const condition = current.condition;
-        await bestEffort('repair the ledger entry', key, () => writeLedgerEntry(ledger.tableName, repaired, condition, latest));
-      }
-      return { ...(current ? { entry: current.entry } : {}), changed: false };
+      const stale = current?.rewrite === true ? current : undefined;
+      const repaired =
+        stale !== undefined &&
+        (await bestEffort('repair the ledger entry', key, () => writeLedgerEntry(ledger.tableName, rewriteEntry(stale.entry, now), stale.condition, latest)));
+      return { ...(current ? { entry: current.entry } : {}), changed: false, repaired };
     }
     if (await writeLedgerEntry(ledger.tableName, next, conditionOf(current), latest)) return { entry: next, changed: true };
   }

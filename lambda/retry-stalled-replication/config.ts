@@ -34,6 +34,8 @@ export interface HandlerConfig {
   readonly massStallShare: number;
   /** How old the sweep's census may be for event-driven decisions to rely on it; 0 when the sweep is off. */
   readonly censusMaxAgeMinutes: number;
+  /** Open an OpsCenter OpsItem with each notice, and resolve it when the server replicates again. */
+  readonly opsItems: boolean;
 }
 
 /** Reads and checks the environment; a missing or malformed value stops the cold start. */
@@ -63,6 +65,7 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     massStallMinServers: integer(env, 'MASS_STALL_MIN_SERVERS', 1),
     massStallShare: share(env, 'MASS_STALL_SHARE'),
     censusMaxAgeMinutes: integer(env, 'CENSUS_MAX_AGE_MINUTES', 0),
+    opsItems: boolean(env, 'OPS_ITEMS'),
   };
 }
 

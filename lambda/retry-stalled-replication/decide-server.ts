@@ -7,7 +7,7 @@ import { trustedEventTime, type TrustedTime } from './decide/event-time';
 import { classifyMgnError, type ClassifiedMgnError } from './decide/mgn-errors';
 import { Outcome, type ServerResult, type Trigger } from './decide/outcomes';
 import { massStallReason } from './decide/mass-stall';
-import { isReplicating, toServerFacts, type ServerFacts } from './decide/server-facts';
+import { failedStep, isReplicating, toServerFacts, type ServerFacts } from './decide/server-facts';
 import { triage, type TriageVerdict } from './decide/triage';
 import {
   claimEscalation,
@@ -22,7 +22,7 @@ import {
 } from './decide/stall-episode';
 import { massStallPolicy, type FleetLookup } from './fleet';
 import type { Invocation } from './invocation';
-import { noticeAccountProblem, sendEscalation } from './notify';
+import { noticeAccountProblem, resolveOpsItemQuietly, sendEscalation } from './notify';
 import { logger } from './report/powertools';
 import { finish, type DecisionRecord } from './report/record';
 
@@ -63,7 +63,15 @@ export async function decideServer(
     return finish({ ...identity, outcome: Outcome.NOT_FOUND, reason: 'MGN has no source server with this ID' });
   }
   const facts = toServerFacts(sourceServerID, server);
-  const known: Known = { ...identity, replicationState: facts.replicationState, lifeCycleState: facts.lifeCycleState };
+  const step = failedStep(facts);
+  const known: Known = {
+    ...identity,
+    replicationState: facts.replicationState,
+    lifeCycleState: facts.lifeCycleState,
+    ...(facts.hostname === undefined ? {} : { hostname: facts.hostname }),
+    ...(facts.replicationError === undefined ? {} : { replicationError: facts.replicationError }),
+    ...(step === undefined ? {} : { failedStep: step }),
+  };
   try {
     if (!facts.isArchived && isReplicating(facts)) return await endEpisode(facts, known, base, invocation);
     const check = checkServer(facts, invocation.config);
@@ -106,6 +114,10 @@ async function endEpisode(facts: ServerFacts, known: Known, base: DecisionBase, 
       : finish({ ...context, outcome: Outcome.SKIPPED_NOT_STALLED, reason: `data replication state is ${state}, not STALLED` });
   }
   const summary = `${plural(closed.attempts, 'retry', 'retries')} and ${closed.stallSeconds} s stalled`;
+  const opsItemId = closed.next.escalation?.opsItemId;
+  if (!dryRun && opsItemId !== undefined) {
+    await resolveOpsItemQuietly(opsItemId, `replicating again (${state}) after ${summary}`, deadline.forWork());
+  }
   return dryRun
     ? finish({ ...context, outcome: Outcome.DRY_RUN, attempts: closed.attempts, reason: `dry run: would end the stall episode (${state}) after ${summary}` })
     : finish({
@@ -113,6 +125,7 @@ async function endEpisode(facts: ServerFacts, known: Known, base: DecisionBase, 
         outcome: Outcome.RECOVERED,
         attempts: closed.attempts,
         stallSeconds: closed.stallSeconds,
+        episodeStartedAt: closed.next.episodeStartedAt,
         reason: `replicating again (${state}) after ${summary}`,
       });
 }
@@ -132,11 +145,17 @@ async function decideStall(facts: ServerFacts, known: Known, base: DecisionBase,
   const ledger = ledgerOf(invocation);
   const key = ledgerKey(base.scope.accountID, facts.sourceServerID);
   const stalled = base.reported?.state === 'STALLED' ? trustedEventTime(base.reported.time, now()) : { time: now() };
-  const sighting = { now: now(), stalledSince: stalled.time, ...(facts.lastSnapshotAt === undefined ? {} : { lastSnapshotAt: facts.lastSnapshotAt }) };
+  const sighting = {
+    now: now(),
+    stalledSince: stalled.time,
+    ...(facts.lastSnapshotAt === undefined ? {} : { lastSnapshotAt: facts.lastSnapshotAt }),
+    ...(fleet.kind === 'NORMAL' && fleet.massStallEndedAt !== undefined ? { massStallEndedAt: fleet.massStallEndedAt } : {}),
+  };
   const { plan, stored, problems } = await claimStall(ledger, key, sighting, deadline.forWork(), dryRun, verdictOfTriage);
   const context: Known = {
     ...known,
     ...ignoredTime(stalled),
+    episodeStartedAt: plan.episode.episodeStartedAt,
     ...(problems.length > 0 ? { ledgerRepaired: problems.join('; ') } : {}),
     // A snapshot after the last retry shows the previous episode ended: count its recovery.
     ...(plan.endedEpisode !== undefined && !dryRun ? { stallSeconds: plan.endedEpisode.stallSeconds } : {}),

@@ -1,11 +1,12 @@
-import { queryOpenEpisodes, readCensus } from './aws/ledger-api';
-import { describeSourceServers } from './aws/mgn-api';
+import { countOpenEpisodesSince, readCensus, writeCensus, type StoredCensus } from './aws/ledger-api';
+import { describeActiveSourceServers } from './aws/mgn-api';
+import { bestEffort } from './attempt-ledger';
 import { FLEET_NOTICE_SERVERS, type StalledServerLine } from './decide/escalation-message';
-import { assessFleet, type FleetState, type MassStallPolicy } from './decide/mass-stall';
+import { assessFleet, countFleet, type FleetState, type MassStallPolicy } from './decide/mass-stall';
 import { failedStep, toServerFacts, type ServerFacts } from './decide/server-facts';
 import { triage } from './decide/triage';
 import type { Invocation } from './invocation';
-import { noticeMassStall } from './notify';
+import { noticeMassStall, type MassStallFindings } from './notify';
 import { logger } from './report/powertools';
 
 /** The fleet's state as a decision needs it; looked up at most once per request. */
@@ -30,38 +31,70 @@ export function stalledServerLine(facts: ServerFacts, invocation: Invocation): S
 
 /**
  * For events and manual payloads: the fleet's size from the sweep's last census, and how many
- * servers are stalled now (the census's count, or the open stall episodes if more). Without a
- * recent census there is no mass-stall pause. On finding a mass stall it sends the one fleet
- * notice (unless already sent). A lookup that fails means no pause: each server is decided alone.
+ * servers are stalled now: the census's count plus the stall episodes opened since. Without a
+ * recent census there is no mass-stall pause. A mass stall no sweep has notified yet is confirmed
+ * by one fresh count of the fleet, by the one invocation that wins the notice's claim, which then
+ * sends it. A lookup that fails means no pause: each server is decided on its own.
  */
 export function fleetFromLedger(accountID: string, mgnAccountID: string | undefined, invocation: Invocation): FleetLookup {
   let looked: Promise<FleetState> | undefined;
+  const { config, deadline, now } = invocation;
+  const policy = massStallPolicy(invocation);
+  const judge = async (census: StoredCensus | undefined): Promise<FleetState> => {
+    const seen = assessFleet(census, 0, policy, now());
+    if (census === undefined || seen.kind === 'NO_CENSUS') return seen;
+    const since = await countOpenEpisodesSince(config.ledgerTableName, accountID, census.takenAt, deadline.forWork());
+    return assessFleet(census, census.stalled + since, policy, now());
+  };
   const look = async (): Promise<FleetState> => {
-    const { config, deadline, now } = invocation;
-    const policy = massStallPolicy(invocation);
     try {
       const census = await readCensus(config.ledgerTableName, accountID, deadline.forWork());
-      const seen = assessFleet(census, 0, policy, now());
-      if (seen.kind === 'NO_CENSUS') {
-        logger.info('no recent census of the fleet: no mass-stall check', { accountID, reason: seen.reason });
-        return seen;
-      }
-      const open = await queryOpenEpisodes(config.ledgerTableName, accountID, deadline.forWork());
-      const fleet = assessFleet(census, open.size, policy, now());
-      if (fleet.kind === 'MASS_STALL') {
-        const listed = [...open].slice(0, FLEET_NOTICE_SERVERS);
-        const servers = await describeSourceServers(listed, mgnAccountID, deadline.forWork());
-        const lines = listed.map((id) => {
-          const server = servers.get(id);
-          return server === undefined ? { sourceServerID: id, policy: 'not found in MGN' } : stalledServerLine(toServerFacts(id, server), invocation);
-        });
-        await noticeMassStall(accountID, fleet, lines, invocation);
-      }
-      return fleet;
+      const fleet = await judge(census);
+      if (fleet.kind === 'NO_CENSUS') logger.info('no recent census of the fleet: no mass-stall check', { accountID, reason: fleet.reason });
+      if (fleet.kind !== 'MASS_STALL' || census === undefined || census.massStall) return fleet;
+      // A mass stall no sweep has seen: one fresh count confirms it, and names its servers.
+      let fresh: FleetState | undefined;
+      const confirm = async (): Promise<MassStallFindings | undefined> => {
+        const counted = await countFleetNow(accountID, mgnAccountID, census, invocation);
+        fresh = counted.fleet;
+        return counted.fleet.kind === 'MASS_STALL' ? { fleet: counted.fleet, servers: counted.servers } : undefined;
+      };
+      if (await noticeMassStall(accountID, census.takenAt, confirm, invocation)) return fresh ?? fleet;
+      if (fresh !== undefined) return fresh;
+      // Not ours to send: already out, being sent, or lifted since this census. A newer census decides.
+      const newer = await readCensus(config.ledgerTableName, accountID, deadline.forWork());
+      return newer !== undefined && newer.takenAt > census.takenAt ? await judge(newer) : fleet;
     } catch (error) {
       logger.warn('could not check for a mass stall; each server is decided on its own', { accountID, error: error as Error });
       return { kind: 'NO_CENSUS', reason: 'the census or the open episodes could not be read' };
     }
   };
   return () => (looked ??= look());
+}
+
+/** Reads the whole fleet once (as a sweep does) and keeps the count as the new census. */
+async function countFleetNow(
+  accountID: string,
+  mgnAccountID: string | undefined,
+  previous: StoredCensus,
+  invocation: Invocation,
+): Promise<{ fleet: FleetState; servers: StalledServerLine[] }> {
+  const { config, deadline, now } = invocation;
+  const states: (string | undefined)[] = [];
+  const servers: StalledServerLine[] = [];
+  for await (const page of describeActiveSourceServers(() => deadline.forWork(), mgnAccountID)) {
+    for (const server of page) {
+      const state = server.dataReplicationInfo?.dataReplicationState;
+      states.push(state);
+      if (state === 'STALLED' && server.sourceServerID !== undefined && servers.length < FLEET_NOTICE_SERVERS) {
+        servers.push(stalledServerLine(toServerFacts(server.sourceServerID, server), invocation));
+      }
+    }
+  }
+  const census = { takenAt: now(), ...countFleet(states), ...(previous.massStallEndedAt === undefined ? {} : { massStallEndedAt: previous.massStallEndedAt }) };
+  const fleet = assessFleet(census, census.stalled, massStallPolicy(invocation), now());
+  await bestEffort('record the census', `census#${accountID}`, () =>
+    writeCensus(config.ledgerTableName, accountID, { ...census, massStall: fleet.kind === 'MASS_STALL' }, deadline.forWork()),
+  );
+  return { fleet, servers };
 }

@@ -5,8 +5,9 @@ import { InvalidInputError, ReplicationRetryFailedError } from './decide/errors'
 import { parseRetryRequest, type RetryRequest } from './decide/input';
 import { Outcome, type InvocationResult } from './decide/outcomes';
 import { Deadline, type Invocation } from './invocation';
+import { flushDecisionEvents } from './report/decision-events';
 import { logger, metrics } from './report/powertools';
-import { MetricName } from './report/record';
+import { MetricName } from './report/metric-names';
 import { retryServers } from './retry-servers';
 import { sweepServers } from './sweep-servers';
 
@@ -44,6 +45,7 @@ export async function handler(event: unknown, context: Context): Promise<Invocat
     }
     throw error;
   } finally {
+    await flushDecisionEvents(config.region, deadline.forCleanup());
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 }

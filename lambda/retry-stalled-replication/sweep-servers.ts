@@ -18,13 +18,14 @@ import type { RetryRequest } from './decide/input';
 import { classifyMgnError } from './decide/mgn-errors';
 import { Outcome, type ServerResult, type SweepSummary } from './decide/outcomes';
 import { FLEET_NOTICE_SERVERS } from './decide/escalation-message';
-import { assessFleet, countFleet, type FleetState } from './decide/mass-stall';
+import { assessFleet, countFleet, massStallReason, type FleetState } from './decide/mass-stall';
 import { isReplicating, toServerFacts, type ServerFacts } from './decide/server-facts';
 import { massStallPolicy, stalledServerLine } from './fleet';
 import type { Invocation } from './invocation';
-import { endMassStall, noticeAccountProblem, noticeMassStall } from './notify';
+import { liftMassStall, noticeAccountProblem, noticeMassStall } from './notify';
+import { finish } from './report/record';
 import { logger, metrics } from './report/powertools';
-import { MetricName } from './report/record';
+import { MetricName } from './report/metric-names';
 
 const NOT_REACHED_LISTED = 100;
 
@@ -54,7 +55,7 @@ export async function sweepServers(
   const indexBackfilled = previous.indexBackfilled === true || (await backfillOpenEpisodeIndex(accountID, openEpisodes, invocation));
 
   const stalled: string[] = [];
-  /** Facts of the first stalled servers, for a mass-stall notice. */
+  /** Facts of the stalled servers as the pages showed them: for a mass stall's notice and its outcomes. */
   const stalledFacts: ServerFacts[] = [];
   const states: (string | undefined)[] = [];
   const recovering: string[] = [];
@@ -73,7 +74,7 @@ export async function sweepServers(
         states.push(state);
         if (state === 'STALLED') {
           stalled.push(id);
-          if (stalledFacts.length < FLEET_NOTICE_SERVERS) stalledFacts.push(toServerFacts(id, server));
+          stalledFacts.push(toServerFacts(id, server));
         } else if (openEpisodes.has(id) && isReplicating(toServerFacts(id, server))) recovering.push(id);
       }
       if (!deadline.mayStart()) {
@@ -101,10 +102,15 @@ export async function sweepServers(
     fleet: fleet === undefined ? fleetFromCensus(previousCensus, stalled.length, invocation) : () => Promise.resolve(fleet),
   };
 
-  // Last sweep's unreached servers first, so that every stalled server is reached in turn.
+  // During a mass stall the stalled servers are only recorded as paused: nothing to read again,
+  // nothing to decide. Otherwise the last sweep's unreached servers go first, so every stalled
+  // server is reached in turn.
+  const paused = fleet?.kind === 'MASS_STALL' ? pauseAll(stalledFacts, accountID, fleet, request, invocation) : [];
   const backlog = new Set(previous.notReached);
-  const ordered = [...stalled.filter((id) => backlog.has(id)), ...stalled.filter((id) => !backlog.has(id)), ...recovering];
-  const { results, notStarted } = await decideFresh(ordered, base, config.sweepConcurrency, invocation);
+  const toDecide = paused.length > 0 ? [] : [...stalled.filter((id) => backlog.has(id)), ...stalled.filter((id) => !backlog.has(id))];
+  const decided = await decideFresh([...toDecide, ...recovering], base, config.sweepConcurrency, invocation);
+  const results = [...paused, ...decided.results];
+  const { notStarted } = decided;
   const stalledSet = new Set(stalled);
   const notReached = notStarted.filter((id) => stalledSet.has(id));
   if (!dryRun) {
@@ -138,12 +144,14 @@ async function backfillOpenEpisodeIndex(accountID: string, openEpisodes: Set<str
   if (dryRun) return false;
   return optional('add older open episodes to the open-episodes index', false, async () => {
     const keys = await scanUnindexedOpenEpisodes(config.ledgerTableName, accountID, () => deadline.forWork());
+    let all = true;
     for (const key of keys) {
-      await updateEntry(ledgerOf(invocation), key, () => undefined, now(), deadline.forWork());
+      const { repaired } = await updateEntry(ledgerOf(invocation), key, () => undefined, now(), deadline.forWork());
+      all &&= repaired === true;
       openEpisodes.add(key.split('#')[1] ?? '');
     }
-    if (keys.length > 0) logger.info('older open episodes added to the open-episodes index', { accountID, count: keys.length });
-    return true;
+    if (keys.length > 0) logger.info('older open episodes added to the open-episodes index', { accountID, count: keys.length, complete: all });
+    return all;
   });
 }
 
@@ -159,22 +167,53 @@ async function takeCensus(
   invocation: Invocation,
 ): Promise<FleetState> {
   const { config, dryRun, now, deadline } = invocation;
-  const census = { takenAt: now(), ...countFleet(states) };
-  const fleet = assessFleet(census, census.stalled, massStallPolicy(invocation), now());
+  const counted = { takenAt: now(), ...countFleet(states) };
+  const fleet = assessFleet(counted, counted.stalled, massStallPolicy(invocation), now());
   const massStall = fleet.kind === 'MASS_STALL';
+  let massStallEndedAt = previous?.massStallEndedAt;
+  if (massStall) {
+    logger.warn('mass stall: per-server retries paused', { accountID, stalled: counted.stalled, inReplication: counted.inReplication });
+  } else if (await liftMassStall(accountID, invocation)) {
+    logger.info('mass stall over: per-server handling resumes', { accountID, stalled: counted.stalled, inReplication: counted.inReplication });
+    massStallEndedAt = now();
+  }
+  const census = { ...counted, ...(massStallEndedAt === undefined ? {} : { massStallEndedAt }) };
   if (!dryRun) {
     await bestEffort('record the census', `census#${accountID}`, () =>
       writeCensus(config.ledgerTableName, accountID, { ...census, massStall }, deadline.forWork()),
     );
   }
   if (massStall) {
-    logger.warn('mass stall: per-server retries paused', { accountID, stalled: census.stalled, inReplication: census.inReplication });
-    await noticeMassStall(accountID, census, stalledFacts.map((facts) => stalledServerLine(facts, invocation)), invocation);
-  } else if (previous?.massStall === true) {
-    logger.info('mass stall over: per-server handling resumes', { accountID, stalled: census.stalled, inReplication: census.inReplication });
-    await endMassStall(accountID, invocation);
+    const servers = stalledFacts.slice(0, FLEET_NOTICE_SERVERS).map((facts) => stalledServerLine(facts, invocation));
+    await noticeMassStall(accountID, census.takenAt, () => Promise.resolve({ fleet: census, servers }), invocation);
+    return fleet;
   }
-  return fleet;
+  return massStallEndedAt === undefined ? fleet : { ...fleet, massStallEndedAt } as FleetState;
+}
+
+/** The outcome of each stalled server while a mass stall pauses per-server retries. */
+function pauseAll(
+  stalledFacts: readonly ServerFacts[],
+  accountID: string,
+  fleet: Extract<FleetState, { kind: 'MASS_STALL' }>,
+  request: RetryRequest,
+  invocation: Invocation,
+): ServerResult[] {
+  const reason = massStallReason(fleet, massStallPolicy(invocation));
+  return stalledFacts.map((facts) =>
+    finish({
+      trigger: request.trigger,
+      accountID,
+      dryRun: invocation.dryRun,
+      sourceServerID: facts.sourceServerID,
+      outcome: Outcome.SKIPPED_MASS_STALL,
+      reason,
+      replicationState: facts.replicationState,
+      lifeCycleState: facts.lifeCycleState,
+      ...(facts.hostname === undefined ? {} : { hostname: facts.hostname }),
+      ...(facts.replicationError === undefined ? {} : { replicationError: facts.replicationError }),
+    }),
+  );
 }
 
 /** The fleet as the last census saw it, for a sweep that could not read every page. */

@@ -10,6 +10,7 @@ import {
   ValidationException,
   type SourceServer,
 } from '@aws-sdk/client-mgn';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +26,8 @@ import { captureOutput, metricValue, type OutputCapture } from '../support/outpu
 
 const mgn = mockClient(MgnClient);
 const sns = mockClient(SNSClient);
+// Decision events go to EventBridge: answered here, so that no test reaches AWS.
+const eventBridge = mockClient(EventBridgeClient);
 const context = {
   functionName: 'mgn-stall-retry-test',
   awsRequestId: 'request-1',
@@ -102,6 +105,8 @@ beforeEach(async () => {
   sns.reset();
   mgn.on(RetryDataReplicationCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
+  eventBridge.reset();
+  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
   output = captureOutput();
 });
 afterEach(() => output.restore());
@@ -115,6 +120,23 @@ describe('a STALLED event', () => {
     expect(mgn).toHaveReceivedCommandWith(RetryDataReplicationCommand, { sourceServerID: SERVER_A });
     expect(mgn.commandCalls(RetryDataReplicationCommand)[0]?.args[0].input).toEqual({ sourceServerID: SERVER_A });
     expect(mgn).toHaveReceivedCommandWith(DescribeSourceServersCommand, { filters: { sourceServerIDs: [SERVER_A] } });
+  });
+
+  it('puts one "Stall Retried" decision event on the default bus', async () => {
+    mgnKnows(server(SERVER_A));
+    await handler(stallEvent(SERVER_A), context);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    const [entry] = eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? [];
+    expect(entry).toMatchObject({ Source: 'mgn-stall-retry', DetailType: 'Stall Retried' });
+    expect(JSON.parse(entry?.Detail ?? '{}')).toMatchObject({ sourceServerID: SERVER_A, accountID: TEST_ACCOUNT, region: 'us-east-1', outcome: 'RETRIED', attempt: 1 });
+  });
+
+  it('keeps the outcome when EventBridge refuses the decision events, and counts DecisionEventsFailed', async () => {
+    mgnKnows(server(SERVER_A));
+    eventBridge.on(PutEventsCommand).rejects(new Error('EventBridge is down'));
+    const result = await handler(stallEvent(SERVER_A), context);
+    expect(result.results[0]).toMatchObject({ outcome: 'RETRIED' });
+    expect(metricValue(output.emf(), 'DecisionEventsFailed')).toBe(1);
   });
 
   it('emits ReplicationRetried in the MgnStallRetry namespace with the service dimension', async () => {
@@ -324,6 +346,7 @@ async function seedEpisode(sourceServerID: string, attemptsAgoMinutes: number[],
     key: `${TEST_ACCOUNT}#${sourceServerID}`,
     version: 1,
     episodeStartedAt: attemptTimes[0] ?? now,
+    episodeOpenedAt: attemptTimes[0] ?? now,
     attemptTimes,
     expiresAt: Math.floor(now / 1000) + 86_400,
     ...(escalated ? { escalation: { kind: 'BUDGET_SPENT', state: 'SENT', claimedAt: now - MINUTE, leaseUntil: now, sentAt: now - MINUTE } } : {}),
@@ -438,7 +461,7 @@ describe('NOT_STALLED', () => {
     mgnKnows(server(SERVER_A));
     const longAgo = Date.now() - 8 * 60 * MINUTE;
     await writeLedgerEntry(process.env['LEDGER_TABLE_NAME'] ?? '', {
-      key: `${TEST_ACCOUNT}#${SERVER_A}`, version: 4, episodeStartedAt: longAgo - 90 * MINUTE,
+      key: `${TEST_ACCOUNT}#${SERVER_A}`, version: 4, episodeStartedAt: longAgo - 90 * MINUTE, episodeOpenedAt: longAgo - 90 * MINUTE,
       attemptTimes: [longAgo - 90 * MINUTE, longAgo - 60 * MINUTE, longAgo - 30 * MINUTE],
       escalation: { kind: 'BUDGET_SPENT', state: 'SENT', claimedAt: longAgo - MINUTE, leaseUntil: longAgo, sentAt: longAgo - MINUTE },
       recoveredAt: longAgo, expiresAt: Math.floor(Date.now() / 1000) + 86_400,

@@ -34,6 +34,7 @@ describe('AWS Solutions checks (cdk-nag) at synth', () => {
     ['the default stack', DEFAULT_CONFIG],
     ['stacks for two accounts', { ...DEFAULT_CONFIG, environments: [{ account: '111122223333', region: 'eu-west-1' }, { account: '444455556666', region: 'us-east-1' }] }],
     ['a global-view stack', { ...DEFAULT_CONFIG, globalView: true }],
+    ['a stack with OpsItems', { ...DEFAULT_CONFIG, opsItems: true }],
     ['a stack with a central topic, no sweep, no reserved concurrency', {
       ...DEFAULT_CONFIG,
       notificationTopicArn: 'arn:aws:sns:us-east-1:999988887777:migration-alerts',
@@ -52,6 +53,12 @@ describe('AWS Solutions checks (cdk-nag) at synth', () => {
     expect([...new Set(nag?.suppressedViolations?.map((suppressed) => suppressed.ruleName.replace(/\[.*/, '')))].sort()).toEqual([
       'AwsSolutions-IAM5', 'AwsSolutions-SQS3',
     ]);
+  });
+
+  it('acknowledge with opsItems only the OpsItem resources, beyond what the default stack acknowledges', () => {
+    const ids = (config: MgnStallRetryConfig): string[] => (synthesize(config)[0]?.suppressedViolations ?? []).map((suppressed) => suppressed.acknowledgedId);
+    const added = ids({ ...DEFAULT_CONFIG, opsItems: true }).filter((id) => !ids(DEFAULT_CONFIG).includes(id));
+    expect(added).toEqual(['AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:opsitem/*]']);
   });
 
   it('fail synth on an unacknowledged finding', () => {

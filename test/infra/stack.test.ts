@@ -163,7 +163,7 @@ describe('IAM', () => {
     const statements = roleStatements();
     const actions = statements.flatMap((statement) => [statement.Action].flat());
     expect(actions.sort()).toEqual([
-      'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream',
+      'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream',
       'logs:PutLogEvents', 'mgn:DescribeSourceServers', 'mgn:RetryDataReplication', 'sns:Publish',
       // Lambda writes failed invocations to the on-failure queue with the function's role.
       'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage',
@@ -184,6 +184,36 @@ describe('IAM', () => {
     expect(resourcesOf('sns:Publish')).toEqual([{ Ref: expect.stringMatching(/NotificationTopic/) as string }]);
     expect(resourcesOf('kms:GenerateDataKey')).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/NotificationKey/) as string, 'Arn'] }]);
     expect(resourcesOf('sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/FailedInvocationQueue/) as string, 'Arn'] }]);
+  });
+
+  it('puts decision events on this Region\'s default bus only', () => {
+    const resourcesOf = (action: string): unknown[] =>
+      [roleStatements().find((statement) => [statement.Action].flat().includes(action))?.Resource].flat();
+    expect(resourcesOf('events:PutEvents')).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] },
+    ]);
+  });
+
+  it('grants OpsCenter actions only with opsItems: CreateOpsItem on "*", UpdateOpsItem on the account\'s OpsItems', () => {
+    const actionsOf = (stack: Template): string[] =>
+      Object.values(stack.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+        (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement.flatMap((statement) => [statement.Action].flat()),
+      );
+    expect(actionsOf(template).filter((action) => action.startsWith('ssm:'))).toEqual([]);
+    const withOpsItems = synthesizeWith('OpsItems', { opsItems: true });
+    withOpsItems.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'OpenOpsItems', Action: 'ssm:CreateOpsItem', Resource: '*' }),
+          Match.objectLike({
+            Sid: 'ResolveOpsItems',
+            Action: 'ssm:UpdateOpsItem',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':opsitem/*']] },
+          }),
+        ]),
+      },
+    });
+    expect(actionsOf(withOpsItems).filter((action) => action.startsWith('ssm:')).sort()).toEqual(['ssm:CreateOpsItem', 'ssm:UpdateOpsItem']);
   });
 
   it('widens RetryDataReplication to every account of the Region only with globalView', () => {
@@ -224,7 +254,11 @@ describe('the attempt ledger table', () => {
   it('indexes open stall episodes by account, keys only, so a sweep lists them with one query', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
-        { IndexName: 'OpenEpisodesByAccount', KeySchema: [{ AttributeName: 'openEpisodeAccount', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+        {
+          IndexName: 'OpenEpisodesByAccount',
+          KeySchema: [{ AttributeName: 'openEpisodeAccount', KeyType: 'HASH' }, { AttributeName: 'episodeOpenedAt', KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
       ],
     });
   });

@@ -3,7 +3,7 @@ import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bun
 import { generateFleet } from '../../tools/local-mgn/local-mgn-server';
 import { MINUTE, SECOND, Simulation, stalledServer } from '../support/simulation';
 
-// Held under attack, kept as regressions: concurrent sweeps, every service hung, SNS hung mid-notice.
+// Concurrent sweeps, every service hung, SNS hung mid-notice: on the synthesized bundle.
 jest.setTimeout(300_000);
 
 const A = 's-a00000000000000a1';

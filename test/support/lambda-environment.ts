@@ -22,6 +22,7 @@ Object.assign(process.env, {
   MASS_STALL_MIN_SERVERS: '10',
   MASS_STALL_SHARE: '0.5',
   CENSUS_MAX_AGE_MINUTES: '120',
+  OPS_ITEMS: 'false',
   LEDGER_TABLE_NAME: 'mgn-stall-retry-ledger',
   NOTIFICATION_TOPIC_ARN: `arn:aws:sns:${TEST_REGION}:${TEST_ACCOUNT}:mgn-stall-retry-test`,
   POWERTOOLS_SERVICE_NAME: 'mgn-stall-retry',

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BundleEnvironment, type BundledFunction, type InvocationOutcome, type InvokeOptions } from '../../tools/bundle-runner/bundled-function';
-import type { FaultProxy } from '../../tools/fault-proxy/fault-proxy';
-import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalAws, type LocalAws } from '../../tools/local-aws/local-aws';
+import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalAws, type LocalAws, type LocalFaults } from '../../tools/local-aws/local-aws';
 import type { LocalSourceServer } from '../../tools/local-mgn/local-mgn-server';
 
 export const SECOND = 1_000;
@@ -56,8 +55,8 @@ export class Simulation {
     return this.clock.now();
   }
 
-  /** The fault layers: `faults.mgn`, `faults.dynamodb`, `faults.sns`. */
-  get faults(): { mgn: FaultProxy; dynamodb: FaultProxy; sns: FaultProxy } {
+  /** The fault layers in front of each stand-in. */
+  get faults(): LocalFaults {
     const { faults } = this.local;
     if (faults === undefined) throw new Error('the simulation runs with fault proxies');
     return faults;

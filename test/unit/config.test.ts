@@ -40,7 +40,7 @@ describe('parseConfig', () => {
       logRetentionDays: 365, ledgerRemovalPolicy: 'destroy',
       environments: [{ account: '111122223333', region: 'eu-west-1' }, { account: '444455556666', region: 'eu-west-1' }],
       globalView: true, errorPolicy: { AGENT_NOT_SEEN: 'retry', UNSTABLE_NETWORK: 'escalate' }, retryAgentless: true,
-      massStallMinServers: 25, massStallShare: 0.8,
+      massStallMinServers: 25, massStallShare: 0.8, opsItems: true,
     };
     expect(parseConfig(all)).toEqual(all);
   });

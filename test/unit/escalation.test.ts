@@ -16,6 +16,7 @@ const facts = {
     key: '111122223333#s-1234567890abcdef0',
     version: 4,
     episodeStartedAt: T0,
+    episodeOpenedAt: T0,
     attemptTimes: [T0, T0 + 1_800_000, T0 + 3_600_000],
     escalation: { kind: 'BUDGET_SPENT' as const, state: 'PENDING' as const, claimedAt: T0 + 5_400_000, leaseUntil: T0 + 5_460_000 },
     expiresAt: 0,

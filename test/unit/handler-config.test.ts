@@ -18,6 +18,7 @@ const complete = {
   MASS_STALL_MIN_SERVERS: '10',
   MASS_STALL_SHARE: '0.5',
   CENSUS_MAX_AGE_MINUTES: '120',
+  OPS_ITEMS: 'true',
 };
 
 describe('readHandlerConfig', () => {
@@ -43,6 +44,7 @@ describe('readHandlerConfig', () => {
       massStallMinServers: 10,
       massStallShare: 0.5,
       censusMaxAgeMinutes: 120,
+      opsItems: true,
     });
   });
 

@@ -8,10 +8,10 @@ const read = (item: Record<string, AttributeValue>) => fromItem(KEY, { pk: { S: 
 
 describe('toItem and fromItem', () => {
   const entries: [string, LedgerEntry][] = [
-    ['an open episode', { key: KEY, version: 3, episodeStartedAt: NOW - 1000, attemptTimes: [NOW - 1000, NOW], expiresAt: 99 }],
-    ['a notice being sent', { key: KEY, version: 4, episodeStartedAt: NOW, attemptTimes: [NOW], expiresAt: 99, escalation: { kind: 'ACCESS_DENIED', state: 'PENDING', claimedAt: NOW, leaseUntil: NOW + 60_000 }, lastRetryProblem: 'attempt 1 denied: AccessDeniedException: no' }],
-    ['a notice sent', { key: KEY, version: 5, episodeStartedAt: NOW, attemptTimes: [], expiresAt: 99, escalation: { kind: 'STILL_STALLED', state: 'SENT', claimedAt: NOW, leaseUntil: NOW + 60_000, sentAt: NOW + 5 } }],
-    ['an ended episode', { key: KEY, version: 6, episodeStartedAt: NOW, attemptTimes: [NOW], expiresAt: 99, recoveredAt: NOW + 10 }],
+    ['an open episode', { key: KEY, version: 3, episodeStartedAt: NOW - 1000, episodeOpenedAt: NOW - 1000, attemptTimes: [NOW - 1000, NOW], expiresAt: 99 }],
+    ['a notice being sent', { key: KEY, version: 4, episodeStartedAt: NOW, episodeOpenedAt: NOW, attemptTimes: [NOW], expiresAt: 99, escalation: { kind: 'ACCESS_DENIED', state: 'PENDING', claimedAt: NOW, leaseUntil: NOW + 60_000 }, lastRetryProblem: 'attempt 1 denied: AccessDeniedException: no' }],
+    ['a notice sent', { key: KEY, version: 5, episodeStartedAt: NOW, episodeOpenedAt: NOW, attemptTimes: [], expiresAt: 99, escalation: { kind: 'STILL_STALLED', state: 'SENT', claimedAt: NOW, leaseUntil: NOW + 60_000, sentAt: NOW + 5 } }],
+    ['an ended episode', { key: KEY, version: 6, episodeStartedAt: NOW, episodeOpenedAt: NOW, attemptTimes: [NOW], expiresAt: 99, recoveredAt: NOW + 10 }],
   ];
 
   it.each(entries)('round-trips %s without problems', (_name, entry) => {

@@ -20,7 +20,7 @@ const HOUR = 60 * MINUTE;
 const policy = { cooldownMinutes: 30, maxAttempts: 3 };
 
 function entry(changes: Partial<LedgerEntry> = {}): LedgerEntry {
-  return { key: KEY, version: 4, episodeStartedAt: T0, attemptTimes: [T0], expiresAt: Math.floor((T0 + HOUR) / 1000) + OPEN_EPISODE_RETENTION_DAYS * 86_400, ...changes };
+  return { key: KEY, version: 4, episodeStartedAt: T0, episodeOpenedAt: T0, attemptTimes: [T0], expiresAt: Math.floor((T0 + HOUR) / 1000) + OPEN_EPISODE_RETENTION_DAYS * 86_400, ...changes };
 }
 const at = (now: number, changes: { stalledSince?: number; lastSnapshotAt?: number } = {}) => ({ now, stalledSince: changes.stalledSince ?? now, ...changes });
 

@@ -1,7 +1,9 @@
 import { FaultProxy } from '../fault-proxy/fault-proxy';
 import { startLocalDynamoDB, type LocalDynamoDB } from '../local-dynamodb/local-dynamodb';
+import { LocalEventsServer } from '../local-events/local-events-server';
 import { LocalMgnServer, type LocalSourceServer } from '../local-mgn/local-mgn-server';
 import { LocalSnsServer } from '../local-sns/local-sns-server';
+import { LocalSsmServer } from '../local-ssm/local-ssm-server';
 
 export const LOCAL_ACCOUNT = '111122223333';
 export const LOCAL_REGION = 'us-east-1';
@@ -12,6 +14,8 @@ export interface LocalFaults {
   readonly mgn: FaultProxy;
   readonly dynamodb: FaultProxy;
   readonly sns: FaultProxy;
+  readonly events: FaultProxy;
+  readonly ssm: FaultProxy;
 }
 
 /** The AWS services the function uses, as local stand-ins on 127.0.0.1. */
@@ -19,6 +23,10 @@ export interface LocalAws {
   readonly mgn: LocalMgnServer;
   readonly sns: LocalSnsServer;
   readonly dynamodb: LocalDynamoDB;
+  /** EventBridge PutEvents: the decision events. */
+  readonly events: LocalEventsServer;
+  /** Systems Manager OpsCenter: CreateOpsItem and UpdateOpsItem. */
+  readonly ssm: LocalSsmServer;
   /** Present when started with `faults: true`: the function then talks to the stand-ins through them. */
   readonly faults?: LocalFaults;
   /**
@@ -40,26 +48,36 @@ export interface LocalAwsOptions {
 export async function startLocalAws(fleet: readonly LocalSourceServer[], options: LocalAwsOptions = {}): Promise<LocalAws> {
   const mgn = new LocalMgnServer(fleet, LOCAL_ACCOUNT, LOCAL_REGION, options.clock);
   const sns = new LocalSnsServer();
-  const [mgnEndpoint, snsEndpoint, dynamodb] = await Promise.all([mgn.start(), sns.start(), startLocalDynamoDB()]);
+  const events = new LocalEventsServer();
+  const ssm = new LocalSsmServer();
+  const [mgnEndpoint, snsEndpoint, dynamodb, eventsEndpoint, ssmEndpoint] = await Promise.all([mgn.start(), sns.start(), startLocalDynamoDB(), events.start(), ssm.start()]);
   let faults: LocalFaults | undefined;
-  const endpoints = { mgn: mgnEndpoint, sns: snsEndpoint, dynamodb: dynamodb.endpoint };
+  const endpoints = { mgn: mgnEndpoint, sns: snsEndpoint, dynamodb: dynamodb.endpoint, events: eventsEndpoint, ssm: ssmEndpoint };
   if (options.faults === true) {
     faults = {
       mgn: new FaultProxy(mgnEndpoint, 'rest-json'),
       dynamodb: new FaultProxy(dynamodb.endpoint, 'json'),
       sns: new FaultProxy(snsEndpoint, 'query'),
+      events: new FaultProxy(eventsEndpoint, 'json'),
+      ssm: new FaultProxy(ssmEndpoint, 'json'),
     };
-    [endpoints.mgn, endpoints.dynamodb, endpoints.sns] = await Promise.all([faults.mgn.start(), faults.dynamodb.start(), faults.sns.start()]);
+    [endpoints.mgn, endpoints.dynamodb, endpoints.sns, endpoints.events, endpoints.ssm] = await Promise.all([
+      faults.mgn.start(), faults.dynamodb.start(), faults.sns.start(), faults.events.start(), faults.ssm.start(),
+    ]);
   }
   return {
     mgn,
     sns,
     dynamodb,
+    events,
+    ssm,
     ...(faults ? { faults } : {}),
     environment: {
       AWS_ENDPOINT_URL_MGN: endpoints.mgn,
       AWS_ENDPOINT_URL_SNS: endpoints.sns,
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
+      AWS_ENDPOINT_URL_SSM: endpoints.ssm,
       LEDGER_TABLE_NAME: dynamodb.tableName,
       NOTIFICATION_TOPIC_ARN: LOCAL_TOPIC_ARN,
       AWS_REGION: LOCAL_REGION,
@@ -67,8 +85,8 @@ export async function startLocalAws(fleet: readonly LocalSourceServer[], options
       AWS_SECRET_ACCESS_KEY: 'local-only-secret',
     },
     stop: async () => {
-      const proxies: FaultProxy[] = faults ? [faults.mgn, faults.dynamodb, faults.sns] : [];
-      await Promise.all([mgn.stop(), sns.stop(), dynamodb.stop(), ...proxies.map((proxy) => proxy.stop())]);
+      const proxies: FaultProxy[] = faults ? [faults.mgn, faults.dynamodb, faults.sns, faults.events, faults.ssm] : [];
+      await Promise.all([mgn.stop(), sns.stop(), dynamodb.stop(), events.stop(), ssm.stop(), ...proxies.map((proxy) => proxy.stop())]);
     },
   };
 }

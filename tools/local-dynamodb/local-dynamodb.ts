@@ -40,10 +40,15 @@ export async function startLocalDynamoDB(tableName = 'mgn-stall-retry-ledger'): 
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: OPEN_EPISODE_ATTRIBUTE, AttributeType: 'S' },
+        { AttributeName: 'episodeOpenedAt', AttributeType: 'N' },
       ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
-        { IndexName: OPEN_EPISODES_INDEX, KeySchema: [{ AttributeName: OPEN_EPISODE_ATTRIBUTE, KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+        {
+          IndexName: OPEN_EPISODES_INDEX,
+          KeySchema: [{ AttributeName: OPEN_EPISODE_ATTRIBUTE, KeyType: 'HASH' }, { AttributeName: 'episodeOpenedAt', KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
       ],
       BillingMode: 'PAY_PER_REQUEST',
     }),

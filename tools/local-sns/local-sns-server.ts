@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net';
 export interface PublishedMessage {
   readonly topicArn: string;
   readonly subject?: string;
+  /** What an e-mail subscriber reads: the `email` text of a JSON-structured message, else the message. */
   readonly message: string;
+  /** With `MessageStructure: json`: what every other subscriber (a chat channel, a queue) receives: the `default` text. */
+  readonly default?: string;
 }
 
 /**
@@ -33,9 +36,18 @@ export class LocalSnsServer {
           );
           return;
         }
+        const raw = form.get('Message') ?? '';
+        const structured = form.get('MessageStructure') === 'json' ? parseStructure(raw) : undefined;
+        if (form.get('MessageStructure') === 'json' && structured === undefined) {
+          // SNS refuses a JSON structure without a top-level string "default".
+          response.writeHead(400, { 'content-type': 'text/xml' });
+          response.end('<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Invalid parameter: Message Structure - No default entry in JSON message body</Message></Error></ErrorResponse>');
+          return;
+        }
         this.published.push({
           topicArn: form.get('TopicArn') ?? '',
-          message: form.get('Message') ?? '',
+          message: structured === undefined ? raw : (structured['email'] ?? structured['default'] ?? ''),
+          ...(structured === undefined ? {} : { default: structured['default'] ?? '' }),
           ...(form.has('Subject') ? { subject: form.get('Subject') ?? '' } : {}),
         });
         response.writeHead(200, { 'content-type': 'text/xml' });
@@ -60,6 +72,17 @@ export class LocalSnsServer {
   async stop(): Promise<void> {
     this.http.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.http.close((error) => (error ? reject(error) : resolve())));
+  }
+}
+
+/** A `MessageStructure: json` message: a JSON object of strings with a string `default`. */
+function parseStructure(raw: string): Record<string, string> | undefined {
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Record<string, unknown>)['default'] !== 'string') return undefined;
+    return parsed as Record<string, string>;
+  } catch {
+    return undefined;
   }
 }
 

@@ -38,13 +38,10 @@ export async function readLedgerEntry(
 
 /**
  * Writes `next` only if the stored item is still the one it was planned from (`condition`).
- * Returns false when another invocation wrote first: the caller re-reads and decides again. Each
- * write carries an ID of its own, so that a write whose answer was lost (and whose SDK retry then
- * failed its condition) recognises itself in the stored item and counts as done.
+ * Returns false when another invocation wrote first: the caller re-reads and decides again.
  */
 export async function writeLedgerEntry(tableName: string, next: LedgerEntry, condition: WriteCondition, latest: number): Promise<boolean> {
-  const writeID = randomUUID();
-  const guard: Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
+  const guard: Guard =
     condition.kind === 'ABSENT'
       ? { ConditionExpression: 'attribute_not_exists(pk)' }
       : condition.kind === 'NO_VERSION'
@@ -54,18 +51,65 @@ export async function writeLedgerEntry(tableName: string, next: LedgerEntry, con
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':previous': condition.value },
           };
+  return putIfUnchanged(tableName, toItem(next), guard, latest);
+}
+
+type Guard = Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>;
+
+/**
+ * A conditional PutItem that recognises itself: each write carries an ID of its own, so a write
+ * whose answer was lost (DynamoDB applied it, then the SDK's retry of it failed its condition, was
+ * throttled, or timed out) finds itself in the stored item and counts as done. True when written,
+ * false when the condition failed; other errors are thrown.
+ */
+async function putIfUnchanged(tableName: string, item: Record<string, AttributeValue>, guard: Guard, latest: number): Promise<boolean> {
+  const writeID = randomUUID();
+  const pk = item['pk'] ?? { S: '' };
   try {
     await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
-      dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { ...toItem(next), writeID: { S: writeID } }, ...guard }), { abortSignal }),
+      dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { ...item, writeID: { S: writeID } }, ...guard }), { abortSignal }),
     );
     return true;
   } catch (error) {
-    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-    const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
-      dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: next.key } }, ConsistentRead: true }), { abortSignal }),
-    );
-    return Item?.['writeID']?.S === writeID;
+    const conditionFailed = error instanceof Error && error.name === 'ConditionalCheckFailedException';
+    let stored: Record<string, AttributeValue> | undefined;
+    try {
+      ({ Item: stored } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
+        dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk }, ConsistentRead: true }), { abortSignal }),
+      ));
+    } catch {
+      if (conditionFailed) return false;
+      throw error;
+    }
+    if (stored?.['writeID']?.S === writeID) return true;
+    if (conditionFailed) return false;
+    throw error;
   }
+}
+
+/** How many of an account's open stall episodes were opened (first decided) after `since` (eventually consistent). */
+export async function countOpenEpisodesSince(tableName: string, accountID: string, since: number, latest: number): Promise<number> {
+  let count = 0;
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await sendBefore(latest, 'DynamoDB Query', (abortSignal) =>
+      dynamodb.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: OPEN_EPISODES_INDEX,
+          KeyConditionExpression: '#account = :account AND episodeOpenedAt > :since',
+          ExpressionAttributeNames: { '#account': OPEN_EPISODE_ATTRIBUTE },
+          ExpressionAttributeValues: { ':account': { S: accountID }, ':since': { N: String(since) } },
+          Select: 'COUNT',
+          ExclusiveStartKey,
+        }),
+        { abortSignal },
+      ),
+    );
+    count += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey !== undefined);
+  return count;
 }
 
 /** The servers of an account whose stall episode is open (eventually consistent: a sweep's view). */
@@ -108,7 +152,7 @@ export async function scanUnindexedOpenEpisodes(tableName: string, accountID: st
         new ScanCommand({
           TableName: tableName,
           ProjectionExpression: 'pk',
-          FilterExpression: 'begins_with(pk, :prefix) AND attribute_not_exists(#open) AND attribute_not_exists(recoveredAt) AND attribute_exists(episodeStartedAt)',
+          FilterExpression: 'begins_with(pk, :prefix) AND (attribute_not_exists(#open) OR attribute_not_exists(episodeOpenedAt)) AND attribute_not_exists(recoveredAt) AND attribute_exists(episodeStartedAt)',
           ExpressionAttributeNames: { '#open': OPEN_EPISODE_ATTRIBUTE },
           ExpressionAttributeValues: { ':prefix': { S: `${accountID}#` } },
           ExclusiveStartKey,
@@ -166,42 +210,54 @@ export async function writeSweepState(tableName: string, accountID: string, stat
  * Claims the right to send an account-wide notice (MGN not initialized, access denied) unless one
  * was sent within `quietMs` or another invocation holds the claim. True when this caller must send it.
  */
-export async function claimAccountNotice(tableName: string, noticeKey: string, now: number, leaseMs: number, latest: number): Promise<boolean> {
-  try {
-    await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
-      dynamodb.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: {
-            pk: { S: noticeKey },
-            state: { S: 'PENDING' },
-            until: { N: String(now + leaseMs) },
-            expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86_400) },
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
-          ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':now': { N: String(now) } },
-        }),
-        { abortSignal },
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+export async function claimAccountNotice(
+  tableName: string,
+  noticeKey: string,
+  now: number,
+  leaseMs: number,
+  latest: number,
+  /** For a mass stall: the census the claim relies on; a notice lifted since then cannot be claimed on it. */
+  seenAt: number = now,
+): Promise<boolean> {
+  return putIfUnchanged(
+    tableName,
+    {
+      pk: { S: noticeKey },
+      state: { S: 'PENDING' },
+      until: { N: String(now + leaseMs) },
+      expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86_400) },
+    },
+    {
+      ConditionExpression: '(attribute_not_exists(pk) OR #until < :now) AND (attribute_not_exists(liftedAt) OR liftedAt < :seenAt)',
+      ExpressionAttributeNames: { '#until': 'until' },
+      ExpressionAttributeValues: { ':now': { N: String(now) }, ':seenAt': { N: String(seenAt) } },
+    },
+    latest,
+  );
 }
 
-/** Records the outcome of an account notice: sent (quiet until `until`), or given back (`until` = now). */
-export async function settleAccountNotice(tableName: string, noticeKey: string, until: number, now: number, latest: number): Promise<void> {
+/**
+ * Records the outcome of an account notice: sent (quiet until `until`), given back (`until` = now),
+ * or, for a mass stall, lifted (`liftedAt`: a census after it no longer shows one); and its OpsItem.
+ */
+export async function settleAccountNotice(
+  tableName: string,
+  noticeKey: string,
+  until: number,
+  now: number,
+  latest: number,
+  extra: { opsItemId?: string; liftedAt?: number } = {},
+): Promise<void> {
   await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
     dynamodb.send(
       new PutItemCommand({
         TableName: tableName,
         Item: {
           pk: { S: noticeKey },
-          state: { S: until > now ? 'SENT' : 'RELEASED' },
+          state: { S: extra.liftedAt !== undefined ? 'LIFTED' : until > now ? 'SENT' : 'RELEASED' },
           until: { N: String(until) },
+          ...(extra.opsItemId === undefined ? {} : { opsItemId: { S: extra.opsItemId } }),
+          ...(extra.liftedAt === undefined ? {} : { liftedAt: { N: String(extra.liftedAt) } }),
           expiresAt: { N: String(Math.floor(Math.max(until, now) / 1000) + 86_400) },
         },
       }),
@@ -223,7 +279,14 @@ export async function readCensus(tableName: string, accountID: string, latest: n
   const inReplication = Number(Item?.['inReplication']?.N);
   const stalled = Number(Item?.['stalled']?.N);
   if (![takenAt, inReplication, stalled].every(Number.isFinite)) return undefined;
-  return { takenAt, inReplication, stalled, massStall: Item?.['massStall']?.BOOL === true };
+  const massStallEndedAt = Number(Item?.['massStallEndedAt']?.N);
+  return {
+    takenAt,
+    inReplication,
+    stalled,
+    massStall: Item?.['massStall']?.BOOL === true,
+    ...(Number.isFinite(massStallEndedAt) ? { massStallEndedAt } : {}),
+  };
 }
 
 export async function writeCensus(tableName: string, accountID: string, census: StoredCensus, latest: number): Promise<void> {
@@ -237,12 +300,26 @@ export async function writeCensus(tableName: string, accountID: string, census: 
           inReplication: { N: String(census.inReplication) },
           stalled: { N: String(census.stalled) },
           massStall: { BOOL: census.massStall },
+          ...(census.massStallEndedAt === undefined ? {} : { massStallEndedAt: { N: String(census.massStallEndedAt) } }),
           expiresAt: { N: String(Math.floor(census.takenAt / 1000) + 7 * 86_400) },
         },
       }),
       { abortSignal },
     ),
   );
+}
+
+/** An account notice as stored: whether it is sent and quiet until a time, and its OpsItem. */
+export async function readAccountNotice(tableName: string, noticeKey: string, latest: number): Promise<{ sentUntil?: number; opsItemId?: string } | undefined> {
+  const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
+    dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: noticeKey } }, ConsistentRead: true }), { abortSignal }),
+  );
+  if (Item === undefined) return undefined;
+  const opsItemId = Item['opsItemId']?.S;
+  return {
+    ...(Item['state']?.S === 'SENT' ? { sentUntil: Number(Item['until']?.N) } : {}),
+    ...(opsItemId === undefined ? {} : { opsItemId }),
+  };
 }
 
 function censusKey(accountID: string): string {

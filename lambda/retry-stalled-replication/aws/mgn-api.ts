@@ -43,11 +43,11 @@ export async function describeSourceServers(
  * Reads every non-archived source server of the account, a page of up to 1000 at a time. Yields
  * each page as it arrives, so the caller can stop between pages; `latest()` bounds each page's call.
  */
-export async function* describeActiveSourceServers(latest: () => number): AsyncGenerator<SourceServer[]> {
+export async function* describeActiveSourceServers(latest: () => number, accountID?: string): AsyncGenerator<SourceServer[]> {
   let nextToken: string | undefined;
   do {
     const page = await sendBefore(latest(), 'DescribeSourceServers', (abortSignal) =>
-      mgn.send(new DescribeSourceServersCommand({ filters: { isArchived: false }, maxResults: 1000, nextToken }), { abortSignal }),
+      mgn.send(new DescribeSourceServersCommand({ filters: { isArchived: false }, maxResults: 1000, nextToken, accountID }), { abortSignal }),
     );
     yield page.items ?? [];
     nextToken = page.nextToken;

@@ -1,12 +1,25 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Notice } from '../decide/escalation-message';
 import { AWS_CLIENT_SETTINGS, sendBefore } from './clients';
 
-/** Created once per execution environment and reused by warm invocations. */
+/** Created once per execution environment, when the first notice goes out (a chunk of its own). */
 const sns = new SNSClient(AWS_CLIENT_SETTINGS);
 
-/** Publishes a plain-text notification; resolves once SNS has accepted it. */
-export async function publishNotification(topicArn: string, subject: string, message: string, latest: number): Promise<void> {
+/**
+ * Publishes a notice in two shapes (`MessageStructure: json`): e-mail subscribers get the plain
+ * text (`email`), everything else, Amazon Q Developer chat channels first, the custom-notification
+ * JSON (`default`). Resolves once SNS has accepted it.
+ */
+export async function publishNotification(topicArn: string, notice: Notice, latest: number): Promise<void> {
   await sendBefore(latest, 'SNS Publish', (abortSignal) =>
-    sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }), { abortSignal }),
+    sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: notice.subject,
+        MessageStructure: 'json',
+        Message: JSON.stringify({ default: JSON.stringify(notice.chat), email: notice.message }),
+      }),
+      { abortSignal },
+    ),
   );
 }

@@ -1,3 +1,4 @@
+import { chatNotification, code, type ChatNotification } from './chat-message';
 import { guideFor } from './error-guide';
 import type { EscalationKind, LedgerEntry } from './stall-episode';
 
@@ -50,8 +51,15 @@ export function consoleUrl(region: string, sourceServerID: string): string {
   return `https://${host}/mgn/home?region=${region}#/sourceServers/${sourceServerID}`;
 }
 
-/** The notification's subject and plain-text body, readable as an e-mail. Pure. */
-export function formatEscalation(facts: EscalationFacts): { subject: string; message: string } {
+/** A notice in the shapes it goes out in: an e-mail's subject and plain text, and a chat message. */
+export interface Notice {
+  readonly subject: string;
+  readonly message: string;
+  readonly chat: ChatNotification;
+}
+
+/** The notification's subject and plain-text body, readable as an e-mail, and its chat message. Pure. */
+export function formatEscalation(facts: EscalationFacts): Notice {
   const name = facts.hostname ? `${facts.hostname} (${facts.sourceServerID})` : facts.sourceServerID;
   const { entry } = facts;
   const attempts = entry.attemptTimes.length;
@@ -125,7 +133,31 @@ export function formatEscalation(facts: EscalationFacts): { subject: string; mes
     ),
     ...(entry.repairNote === undefined ? [] : ['', wrap(`Note: ${entry.repairNote}.`)]),
   ].join('\n');
-  return { subject: subjectLine(subject), message };
+  const link = consoleUrl(facts.region, facts.sourceServerID);
+  const chat = chatNotification({
+    title: `:rotating_light: ${subject}`,
+    summary: headline,
+    lines: [
+      headline,
+      `*Error:* ${facts.replicationError === undefined ? 'none reported' : code(facts.replicationError)}: ${guide.meaning}`,
+      `*Initiation steps:* ${describeSteps(facts.initiationSteps)}`,
+      `*Policy applied:* ${facts.policy ?? 'retried within the budget'}`,
+      `*Retries:* ${attempts} of ${facts.maxAttempts}; stalled since ${iso(entry.episodeStartedAt)} (${stalledFor})`,
+      ...(entry.lastRetryProblem === undefined ? [] : [`*Last retry:* ${entry.lastRetryProblem}`]),
+      `*Server:* ${code(facts.sourceServerID)} in ${facts.accountID} / ${facts.region} (${agentless ? 'agentless' : 'agent-based'})`,
+    ],
+    nextSteps: [guide.check, `Open the server in the MGN console: ${link}`, 'Once fixed, replication resumes on its own, or press "Retry data replication" in the console.'],
+    keywords: ['MGN', facts.kind, ...(facts.replicationError === undefined ? [] : [facts.replicationError])],
+    threadId: `mgn-stall-retry/${facts.accountID}/${facts.sourceServerID}`,
+    eventType: 'Stall Escalated',
+    relatedResources: [`arn:${partitionOf(facts.region)}:mgn:${facts.region}:${facts.accountID}:source-server/${facts.sourceServerID}`],
+  });
+  return { subject: subjectLine(subject), message, chat };
+}
+
+/** The ARN partition of a Region. */
+export function partitionOf(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 }
 
 /** A stalled server as the fleet notice lists it. */
@@ -144,7 +176,7 @@ export const FLEET_NOTICE_SERVERS = 50;
 /** The one notice of a mass stall: the servers, their errors, and the shared causes to check. Pure. */
 export function formatMassStall(
   facts: { accountID: string; region: string; stalled: number; inReplication: number; servers: readonly StalledServerLine[]; now: number },
-): { subject: string; message: string } {
+): Notice {
   const listed = facts.servers.slice(0, FLEET_NOTICE_SERVERS);
   const errors = new Map<string, number>();
   for (const server of facts.servers) errors.set(server.replicationError ?? 'none reported', (errors.get(server.replicationError ?? 'none reported') ?? 0) + 1);
@@ -178,7 +210,24 @@ export function formatMassStall(
     '',
     wrap('Per-server handling resumes by itself once a sweep finds fewer servers stalled than the mass-stall threshold.'),
   ].join('\n');
-  return { subject: subjectLine(`MGN mass stall: ${facts.stalled} of ${facts.inReplication} servers stalled in ${facts.accountID} ${facts.region}`), message };
+  const subject = `MGN mass stall: ${facts.stalled} of ${facts.inReplication} servers stalled in ${facts.accountID} ${facts.region}`;
+  const chat = chatNotification({
+    title: `:rotating_light: ${subject}`,
+    summary: `${facts.stalled} of ${facts.inReplication} servers stalled at once: a shared cause; per-server retries paused`,
+    lines: [
+      `${facts.stalled} of the ${facts.inReplication} source servers in replication in ${facts.accountID} / ${facts.region} are stalled at once. Per-server retries and notices are paused until the share drops.`,
+      `*Errors:* ${[...errors.entries()].sort((a, b) => b[1] - a[1]).map(([error, count]) => `${code(error)} ${count}`).join(', ')}`,
+      `*Servers:* ${listed.slice(0, 10).map((server) => code(server.hostname ?? server.sourceServerID)).join(', ')}${facts.servers.length > 10 ? ` and ${facts.servers.length - 10} more` : ''}`,
+    ],
+    nextSteps: [
+      'Check the staging subnet (routes, NAT or VPC endpoints, network ACLs) and the link from the source data center (VPN, Direct Connect, TCP 1500).',
+      'Check EC2 and EBS quotas, the staging disks\' KMS key, and AWS Health for MGN, EC2 and EBS in this Region.',
+    ],
+    keywords: ['MGN', 'MASS_STALL'],
+    threadId: `mgn-stall-retry/${facts.accountID}/mass-stall`,
+    eventType: 'Mass Stall Detected',
+  });
+  return { subject: subjectLine(subject), message, chat };
 }
 
 /** An account-wide problem that stops every retry in an account and Region. */
@@ -190,7 +239,7 @@ export function formatAccountNotice(
   accountID: string,
   region: string,
   error: { code: string; message: string },
-): { subject: string; message: string } {
+): Notice {
   const { headline, action, subject } = {
     MGN_NOT_INITIALIZED: {
       subject: `MGN is not initialized in ${accountID} ${region}: mgn-stall-retry has nothing to watch`,
@@ -210,7 +259,16 @@ export function formatAccountNotice(
     },
   }[problem];
   const message = [wrap(headline), '', `Error: ${error.code}: ${error.message}`, '', 'What to do:', wrap(action)].join('\n');
-  return { subject: subjectLine(subject), message };
+  const chat = chatNotification({
+    title: `:warning: ${subject}`,
+    summary: headline,
+    lines: [headline, `*Error:* ${code(`${error.code}: ${error.message}`)}`],
+    nextSteps: [action],
+    keywords: ['MGN', problem],
+    threadId: `mgn-stall-retry/${accountID}/account`,
+    eventType: 'Account Notice',
+  });
+  return { subject: subjectLine(subject), message, chat };
 }
 
 /** A duration in the largest units that read well: "45 min", "3 h 10 min", "2 d 4 h". */

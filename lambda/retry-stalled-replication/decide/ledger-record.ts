@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { accountOfKey, type Escalation, type EscalationKind, type LedgerEntry } from './stall-episode';
+import { ESCALATION_LEASE_MS, accountOfKey, type Escalation, type EscalationKind, type LedgerEntry } from './stall-episode';
 
 /**
  * How a ledger entry is stored as a DynamoDB item, and how an item of any shape (written by hand,
@@ -38,6 +38,8 @@ export interface ReadEntry {
 
 /** 2020-01-01: no ledger time can be older. */
 const EARLIEST_TIME = Date.UTC(2020, 0, 1);
+/** How far ahead of the reading function's clock another's writes may lie. */
+const CLOCK_SKEW_MS = 10 * 60_000;
 
 const ESCALATION_KINDS: readonly EscalationKind[] = ['BUDGET_SPENT', 'NEEDS_PERSON', 'ACCESS_DENIED', 'STILL_STALLED'];
 
@@ -47,6 +49,7 @@ export function toItem(entry: LedgerEntry): Record<string, AttributeValue> {
     pk: { S: entry.key },
     version: { N: String(entry.version) },
     episodeStartedAt: { N: String(entry.episodeStartedAt) },
+    episodeOpenedAt: { N: String(entry.episodeOpenedAt) },
     attemptTimes: { L: entry.attemptTimes.map((time) => ({ N: String(time) })) },
     expiresAt: { N: String(entry.expiresAt) },
   };
@@ -66,6 +69,7 @@ export function toItem(entry: LedgerEntry): Record<string, AttributeValue> {
       ['escalationLeaseUntil', { N: String(leaseUntil) }],
       // Kept under its old name: entries of the first version read back as sent.
       ['escalatedAt', sentAt === undefined ? undefined : { N: String(sentAt) }],
+      ['opsItemId', entry.escalation.opsItemId === undefined ? undefined : { S: entry.escalation.opsItemId }],
     );
   }
   for (const [name, value] of optional) if (value !== undefined) item[name] = value;
@@ -102,9 +106,9 @@ export function fromItem(
     return value.S;
   };
 
-  /** A time the function could have written: after 2020, not ahead of the clock by more than a day. */
+  /** A time the function could have written: after 2020, not ahead of its clock beyond clock skew. */
   const plausible = (name: string, time: number | undefined): number | undefined => {
-    if (time === undefined || (time >= EARLIEST_TIME && time <= now + 86_400_000)) return time;
+    if (time === undefined || (time >= EARLIEST_TIME && time <= now + CLOCK_SKEW_MS)) return time;
     problems.push(`${name} is not a plausible time`);
     return undefined;
   };
@@ -120,9 +124,18 @@ export function fromItem(
     episodeStartedAt = now;
   }
 
+  // Entries of the first version have no opening time: their start stands in for it.
+  const episodeOpenedAt = plausible('episodeOpenedAt', number('episodeOpenedAt')) ?? episodeStartedAt;
   const attemptTimes = readAttempts(item['attemptTimes'], problems, now, maxAttempts).map((time, index) => plausible(`attemptTimes[${index}]`, time) ?? now);
-  const escalation = readEscalation(number, text, problems);
+  const escalation = readEscalation((name) => plausibleLater(name, number(name)), text, problems);
   const recoveredAt = plausible('recoveredAt', number('recoveredAt'));
+  function plausibleLater(name: string, time: number | undefined): number | undefined {
+    // A lease ends up to a lease's length after the clock; everything else is a time already past.
+    if (name !== 'escalationLeaseUntil') return plausible(name, time);
+    if (time === undefined || time <= now + ESCALATION_LEASE_MS + CLOCK_SKEW_MS) return time;
+    problems.push(`${name} is not a plausible time`);
+    return undefined;
+  }
   const deferredFor = number('deferredFor');
   const lastRetryProblem = text('lastRetryProblem');
   const repairNote = text('repairNote');
@@ -130,6 +143,7 @@ export function fromItem(
     key,
     version: versionValid ? version : 0,
     episodeStartedAt,
+    episodeOpenedAt,
     attemptTimes,
     expiresAt: number('expiresAt') ?? 0,
     ...(recoveredAt === undefined ? {} : { recoveredAt }),
@@ -141,7 +155,7 @@ export function fromItem(
       : repairNote === undefined ? {} : { repairNote }),
   };
   const condition: WriteCondition = storedVersion === undefined ? { kind: 'NO_VERSION' } : { kind: 'VERSION', value: storedVersion };
-  const unindexed = entry.recoveredAt === undefined && item[OPEN_EPISODE_ATTRIBUTE] === undefined;
+  const unindexed = entry.recoveredAt === undefined && (item[OPEN_EPISODE_ATTRIBUTE] === undefined || item['episodeOpenedAt'] === undefined);
   return { entry, problems, condition, rewrite: problems.length > 0 || unindexed };
 }
 
@@ -164,6 +178,7 @@ function readEscalation(
   problems: string[],
 ): Escalation | undefined {
   const sentAt = number('escalatedAt');
+  const opsItemId = text('opsItemId');
   const state = text('escalationState');
   const kind = text('escalationKind');
   const claimedAt = number('escalationClaimedAt');
@@ -173,9 +188,9 @@ function readEscalation(
   if (state === 'SENT' || (state === undefined && sentAt !== undefined)) {
     // The first version recorded only escalatedAt, once SNS had the message.
     const at = sentAt ?? claimedAt ?? 0;
-    return { kind: knownKind, state: 'SENT', claimedAt: claimedAt ?? at, leaseUntil: leaseUntil ?? at, sentAt: at };
+    return { kind: knownKind, state: 'SENT', claimedAt: claimedAt ?? at, leaseUntil: leaseUntil ?? at, sentAt: at, ...(opsItemId === undefined ? {} : { opsItemId }) };
   }
-  if (state === 'PENDING' && claimedAt !== undefined && leaseUntil !== undefined) {
+  if (state === 'PENDING' && claimedAt !== undefined && leaseUntil !== undefined && leaseUntil <= claimedAt + ESCALATION_LEASE_MS) {
     return { kind: knownKind, state: 'PENDING', claimedAt, leaseUntil };
   }
   if (state !== undefined) problems.push(`escalationState ${state} is incomplete or unknown: the notification is owed`);

@@ -14,6 +14,8 @@ export interface Census {
   /** Non-archived servers in replication: any replication state but DISCONNECTED, STOPPED, PAUSED (stalled ones count). */
   readonly inReplication: number;
   readonly stalled: number;
+  /** When the last mass stall ended (epoch ms): a stall's age for escalation counts from no earlier. */
+  readonly massStallEndedAt?: number;
 }
 
 export interface MassStallPolicy {
@@ -26,7 +28,7 @@ export interface MassStallPolicy {
 export type FleetState =
   /** No census recent enough to know the fleet's size: no mass-stall pause (the log says so). */
   | { readonly kind: 'NO_CENSUS'; readonly reason: string }
-  | { readonly kind: 'NORMAL'; readonly stalled: number; readonly inReplication: number }
+  | { readonly kind: 'NORMAL'; readonly stalled: number; readonly inReplication: number; readonly massStallEndedAt?: number }
   | { readonly kind: 'MASS_STALL'; readonly stalled: number; readonly inReplication: number };
 
 /** Counts a page of servers into a census (a server without a replication state is not in replication). */
@@ -44,7 +46,7 @@ export function countFleet(states: readonly (string | undefined)[]): { inReplica
 /**
  * Whether the account is in a mass stall: at least `massStallMinServers` servers and at least
  * `massStallShare` of the servers in replication are stalled. `stalledNow` is the best current
- * count (for events: the larger of the census's and the open stall episodes').
+ * count (for events: the census's count plus the stall episodes opened since).
  */
 export function assessFleet(census: Census | undefined, stalledNow: number, policy: MassStallPolicy, now: number): FleetState {
   if (census === undefined) return { kind: 'NO_CENSUS', reason: 'no sweep has counted the fleet yet' };
@@ -54,8 +56,10 @@ export function assessFleet(census: Census | undefined, stalledNow: number, poli
   }
   const stalled = Math.max(census.stalled, stalledNow);
   const inReplication = Math.max(census.inReplication, stalled);
-  const mass = stalled >= policy.massStallMinServers && stalled >= policy.massStallShare * inReplication;
-  return { kind: mass ? 'MASS_STALL' : 'NORMAL', stalled, inReplication };
+  // The share is compared with a tolerance: 0.55 × 100 is 55.00000000000001 in floating point.
+  const mass = stalled >= policy.massStallMinServers && stalled >= policy.massStallShare * inReplication - 1e-9;
+  if (mass) return { kind: 'MASS_STALL', stalled, inReplication };
+  return { kind: 'NORMAL', stalled, inReplication, ...(census.massStallEndedAt === undefined ? {} : { massStallEndedAt: census.massStallEndedAt }) };
 }
 
 /** The reason a decision gives while a mass stall pauses per-server retries. */

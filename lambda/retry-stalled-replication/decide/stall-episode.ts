@@ -29,6 +29,8 @@ export interface Escalation {
   readonly claimedAt: number;
   readonly leaseUntil: number;
   readonly sentAt?: number;
+  /** The OpsCenter OpsItem opened for it (setting `opsItems`), resolved when the episode ends. */
+  readonly opsItemId?: string;
 }
 
 export interface LedgerEntry {
@@ -38,6 +40,8 @@ export interface LedgerEntry {
   readonly version: number;
   /** When the episode began: the reported stall time, or the first decision that saw it. */
   readonly episodeStartedAt: number;
+  /** When the first decision of the episode was made (epoch ms): the open-episodes index sorts by it. */
+  readonly episodeOpenedAt: number;
   /** When each attempt of the episode was claimed (epoch milliseconds), oldest first. */
   readonly attemptTimes: readonly number[];
   /** What went wrong with the latest attempt, when MGN refused or denied it. */
@@ -81,6 +85,8 @@ export interface StallSighting {
   readonly stalledSince: number;
   /** MGN's last snapshot of the server: taken after the episode's last retry, it proves replication in between. */
   readonly lastSnapshotAt?: number;
+  /** When the last mass stall ended: time paused behind it does not count toward a stall's age. */
+  readonly massStallEndedAt?: number;
 }
 
 /** Where the episode's one notice stands, seen by this decision. */
@@ -152,6 +158,7 @@ export function planStall(
     open ??
     successor(stored ?? emptyEntry(key), now, {
       episodeStartedAt: sighting.stalledSince >= replicatedAt ? Math.min(sighting.stalledSince, now) : now,
+      episodeOpenedAt: now,
       attemptTimes: [],
     }, ['recoveredAt', 'escalation', 'lastRetryProblem', 'deferredFor']);
   const isNewEpisode = open === undefined;
@@ -179,13 +186,17 @@ export function planStall(
     // Also after the last allowed retry: it gets its cooldown to work before anyone is told it failed.
     verdict = { kind: 'COOLDOWN', attempts, lastAttemptAt, retryAfter };
   } else if (attempts >= policy.maxAttempts) {
-    verdict = { kind: 'BUDGET_SPENT', attempts, ...notice() };
+    // A "needs a person, not retried" notice said no retry would come; when the error turned
+    // retryable and the retries were spent after all, the person hears that too (once).
+    const toldNoRetry = episode.escalation?.state === 'SENT' && episode.escalation.kind === 'NEEDS_PERSON';
+    verdict = { kind: 'BUDGET_SPENT', attempts, ...(toldNoRetry ? { notice: 'SEND' as const } : notice()) };
     if (verdict.notice === 'SEND') escalate = 'BUDGET_SPENT';
   } else {
     verdict = { kind: 'RETRY', attempt: attempts + 1 };
   }
   // A new episode gets its first retry before anyone is told that retries do not help.
-  if (escalate === undefined && escalationFree && !isNewEpisode && now - episode.episodeStartedAt >= stillStalledAfterMs(policy)) {
+  const ageFrom = Math.max(episode.episodeStartedAt, sighting.massStallEndedAt ?? -Infinity);
+  if (escalate === undefined && escalationFree && !isNewEpisode && now - ageFrom >= stillStalledAfterMs(policy)) {
     escalate = 'STILL_STALLED';
   }
 
@@ -241,10 +252,11 @@ export function claimEscalation(entry: LedgerEntry, kind: EscalationKind, now: n
   return successor(entry, now, { escalation: pendingEscalation(kind, now) });
 }
 
-/** Records that SNS accepted the episode's notification. Pure. */
-export function markEscalationSent(entry: LedgerEntry, now: number): LedgerEntry | undefined {
+/** Records that SNS accepted the episode's notification, and the OpsItem opened for it. Pure. */
+export function markEscalationSent(entry: LedgerEntry, now: number, opsItemId?: string): LedgerEntry | undefined {
   if (entry.escalation === undefined || entry.escalation.state === 'SENT') return undefined;
-  return successor(entry, now, { escalation: { ...entry.escalation, state: 'SENT', sentAt: now } }, ['repairNote']);
+  const sent: Escalation = { ...entry.escalation, state: 'SENT', sentAt: now, ...(opsItemId === undefined ? {} : { opsItemId }) };
+  return successor(entry, now, { escalation: sent }, ['repairNote']);
 }
 
 /** Gives back a notification claim whose message could not be sent, so the next decision sends it. Pure. */
@@ -285,7 +297,7 @@ export function accountOfKey(key: string): string {
 }
 
 function emptyEntry(key: string): LedgerEntry {
-  return { key, version: 0, episodeStartedAt: 0, attemptTimes: [], expiresAt: 0 };
+  return { key, version: 0, episodeStartedAt: 0, episodeOpenedAt: 0, attemptTimes: [], expiresAt: 0 };
 }
 
 /**

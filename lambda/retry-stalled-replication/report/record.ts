@@ -1,6 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Outcome, type ServerResult, type Trigger } from '../decide/outcomes';
 import type { EscalationKind } from '../decide/stall-episode';
+import { recordDecisionEvent } from './decision-events';
+import { MetricName } from './metric-names';
 import { logger, metrics } from './powertools';
 
 /** Everything known about one server's decision: the result entry plus what explains it. */
@@ -24,26 +26,19 @@ export interface DecisionRecord extends ServerResult {
   readonly eventTimeIgnored?: string;
   /** Set when the server's ledger item was malformed and rewritten. */
   readonly ledgerRepaired?: string;
+  readonly hostname?: string;
+  /** `dataReplicationInfo.dataReplicationError.error`. */
+  readonly replicationError?: string;
+  /** The replication initiation step that FAILED. */
+  readonly failedStep?: string;
+  /** When the server's stall episode began (epoch ms). */
+  readonly episodeStartedAt?: number;
 }
 
-/** Metric names. README, "Metrics", explains each. */
-export const MetricName = {
-  REPLICATION_RETRIED: 'ReplicationRetried',
-  RETRY_SKIPPED: 'RetrySkipped',
-  RETRY_FAILED: 'RetryFailed',
-  RETRY_BUDGET_EXHAUSTED: 'RetryBudgetExhausted',
-  ESCALATED_WITHOUT_RETRY: 'EscalatedWithoutRetry',
-  MASS_STALL_DETECTED: 'MassStallDetected',
-  REPLICATION_RECOVERED: 'ReplicationRecovered',
-  STALL_DURATION: 'StallDuration',
-  STALLED_SERVERS_FOUND: 'StalledServersFound',
-  MGN_NOT_INITIALIZED: 'MgnNotInitialized',
-  INVALID_INPUT: 'InvalidInput',
-} as const;
-
-/** Records a decision (log line and metrics) and returns its public result entry. */
+/** Records a decision (log line, metrics, decision event) and returns its public result entry. */
 export function finish(record: DecisionRecord): ServerResult {
   recordDecision(record);
+  recordDecisionEvent(record);
   const { sourceServerID, outcome, reason, attempt } = record;
   return {
     sourceServerID,

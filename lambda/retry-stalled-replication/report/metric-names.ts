@@ -1,0 +1,15 @@
+/** Metric names. README, "Metrics", explains each. */
+export const MetricName = {
+  REPLICATION_RETRIED: 'ReplicationRetried',
+  RETRY_SKIPPED: 'RetrySkipped',
+  RETRY_FAILED: 'RetryFailed',
+  RETRY_BUDGET_EXHAUSTED: 'RetryBudgetExhausted',
+  ESCALATED_WITHOUT_RETRY: 'EscalatedWithoutRetry',
+  MASS_STALL_DETECTED: 'MassStallDetected',
+  REPLICATION_RECOVERED: 'ReplicationRecovered',
+  STALL_DURATION: 'StallDuration',
+  STALLED_SERVERS_FOUND: 'StalledServersFound',
+  MGN_NOT_INITIALIZED: 'MgnNotInitialized',
+  DECISION_EVENTS_FAILED: 'DecisionEventsFailed',
+  INVALID_INPUT: 'InvalidInput',
+} as const;
