@@ -411,6 +411,15 @@ describe('alarms and dashboard', () => {
     });
   });
 
+  it('reach the topic directly, in CloudWatch\'s own alarm format that chat channels render: nothing transforms them', () => {
+    const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions: unknown[] } }[]) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+    }
+    // No subscriber of the stack's own rewrites messages on the way (e-mail subscriptions only).
+    expect(Object.values(template.findResources('AWS::SNS::Subscription')).every((subscription) => (subscription as { Properties: { Protocol: string } }).Properties.Protocol === 'email')).toBe(true);
+  });
+
   it('show every metric the team watches on one dashboard', () => {
     const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as { Properties: { DashboardBody: unknown } }[];
     const body = JSON.stringify(dashboard?.Properties.DashboardBody);

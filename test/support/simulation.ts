@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BundleEnvironment, type BundledFunction, type InvocationOutcome, type InvokeOptions } from '../../tools/bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalAws, type LocalAws, type LocalFaults } from '../../tools/local-aws/local-aws';
 import type { LocalSourceServer } from '../../tools/local-mgn/local-mgn-server';
+import type { PublishedMessage } from '../../tools/local-sns/local-sns-server';
 
 export const SECOND = 1_000;
 export const MINUTE = 60 * SECOND;
@@ -137,7 +138,7 @@ export class Simulation {
   }
 
   /** Notifications SNS accepted, optionally only those naming a server. */
-  notices(sourceServerID?: string): { subject?: string; message: string }[] {
+  notices(sourceServerID?: string): PublishedMessage[] {
     return this.local.sns.published.filter((notice) => sourceServerID === undefined || notice.message.includes(sourceServerID));
   }
 

@@ -1,12 +1,15 @@
 /**
- * The floor for the cold-init benchmark: the least a function that retries MGN replication can
- * load. It imports only the MGN client and sends RetryDataReplicationCommand; bundled with the same
- * esbuild settings as the real function.
+ * The floor for the cold-start benchmark: the least a function that retries MGN replication can
+ * load and do. It imports only the MGN client, reads the server and sends RetryDataReplication.
+ * Bundled as `NodejsFunction` would bundle it: one minified ES module, the SDK's default
+ * credential chain included.
  */
-import { MgnClient, RetryDataReplicationCommand } from '@aws-sdk/client-mgn';
+import { DescribeSourceServersCommand, MgnClient, RetryDataReplicationCommand } from '@aws-sdk/client-mgn';
 
 const mgn = new MgnClient({});
 
-export async function handler(event: { sourceServerID: string }): Promise<void> {
-  await mgn.send(new RetryDataReplicationCommand({ sourceServerID: event.sourceServerID }));
+export async function handler(event: { resources: string[] }): Promise<void> {
+  const sourceServerID = event.resources[0]?.split('/').pop() ?? '';
+  await mgn.send(new DescribeSourceServersCommand({ filters: { sourceServerIDs: [sourceServerID] } }));
+  await mgn.send(new RetryDataReplicationCommand({ sourceServerID }));
 }

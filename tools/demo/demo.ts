@@ -50,8 +50,9 @@ interface Row {
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  console.log('mgn-stall-retry demo: the bundled function against local MGN, DynamoDB (dynalite) and SNS\n');
-  const standard = synthesizeBundledFunction();
+  console.log('mgn-stall-retry demo: the bundled function against local MGN, DynamoDB (dynalite), SNS, EventBridge and OpsCenter\n');
+  // The demo deploys opsItems: true, to show the OpsItem of a notice opened and resolved.
+  const standard = synthesizeBundledFunction({ ...DEFAULT_CONFIG, opsItems: true });
   const fast = synthesizeBundledFunction({ ...DEFAULT_CONFIG, cooldownMinutes: 0, maxAttempts: 2 });
   console.log(`synthesized: ${standard.entry.replace(/.*\/(asset\.[0-9a-f]{8})[0-9a-f]*/, '$1…')} (Node.js bundle, AWS SDK inside)`);
 
@@ -108,6 +109,9 @@ async function main(): Promise<void> {
     local.mgn.advance(); // web-01: INITIAL_SYNC → CONTINUOUS
     record('6 recovery', 'event', [await invoke(standard, [stallEvent(WEB, 'NOT_STALLED')])]);
     record('7 hourly sweep', 'schedule', [await invoke(standard, [{ sweep: true }])]);
+    // Someone restarts erp-02's agent: replication resumes, MGN reports NOT_STALLED, the OpsItem is resolved.
+    Object.assign(local.mgn.server(AGENT) ?? {}, { replicationState: 'CONTINUOUS' });
+    record('8 agent fixed', 'event', [await invoke(standard, [stallEvent(AGENT, 'NOT_STALLED')])]);
   } finally {
     await local.stop();
   }
@@ -128,6 +132,17 @@ async function main(): Promise<void> {
     console.log(notice.message.replace(/^/gm, '  '));
     console.log('');
   }
+  const needsPerson = local.sns.published.find((notice) => notice.subject?.includes('needs a person'));
+  console.log('The same notification as an Amazon Q Developer chat channel receives it (SNS "default" shape):');
+  console.log(JSON.stringify(JSON.parse(needsPerson?.default ?? '{}'), null, 2).replace(/^/gm, '  '));
+  console.log('\nDecision events put on the default event bus (source mgn-stall-retry):');
+  printTable(['detail-type', 'server', 'outcome'], local.events.events.map((event) => [event.detailType, String(event.detail['hostname'] ?? event.detail['accountID']), String(event.detail['outcome'])]));
+  const escalatedEvent = local.events.events.find((event) => event.detailType === 'Stall Escalated' && event.detail['sourceServerID'] === AGENT);
+  console.log('The "Stall Escalated" event of erp-02, as a rule on the bus matches it:');
+  console.log(JSON.stringify({ source: escalatedEvent?.source, 'detail-type': escalatedEvent?.detailType, detail: escalatedEvent?.detail }, null, 2).replace(/^/gm, '  '));
+  console.log('\nOpsCenter OpsItems (opsItems: true):');
+  printTable(['OpsItem', 'severity', 'status', 'title'], local.ssm.opsItems.map((item) => [item.opsItemId, item.severity ?? '', item.status, item.title]));
+  if (local.ssm.opsItems.some((item) => item.status !== 'Resolved')) throw new Error('every OpsItem of the story should be resolved at its end');
   console.log(`\nDemo finished in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`);
 
   const outcomes = new Set(rows.map((row) => row.outcome));
