@@ -1,4 +1,4 @@
-import { readLedgerEntry, writeLedgerEntry } from './aws/ledger-api';
+import { readEntryAndCensus, readLedgerEntry, writeLedgerEntry, type StoredCensus } from './aws/ledger-api';
 import { LedgerContentionError } from './decide/errors';
 import { conditionAfter, type ReadEntry, type WriteCondition } from './decide/ledger-record';
 import { planStall, rewriteEntry, type AttemptPolicy, type LedgerEntry, type StallPlan, type StallSighting } from './decide/stall-episode';
@@ -31,7 +31,9 @@ export interface StallClaim {
  * Plans a stalled server's decision from its ledger entry and writes the claim (attempt,
  * escalation, new episode) through one conditional write; on a lost race, reads and plans again.
  * Housekeeping (an expiry refresh, a repair) is written best effort: its failure never changes the
- * decision. With `dryRun`, writes nothing.
+ * decision. With `dryRun`, writes nothing. `early` is a read of the same entry started before:
+ * the first round plans from it (the write's condition still holds it to what is stored; a read
+ * that failed is made again).
  */
 export async function claimStall(
   ledger: LedgerAccess,
@@ -40,9 +42,13 @@ export async function claimStall(
   latest: number,
   dryRun: boolean,
   triage?: TriageVerdict,
+  early?: EarlyRead,
 ): Promise<StallClaim> {
   for (let round = 0; round < ledger.policy.maxAttempts + EXTRA_ROUNDS; round += 1) {
-    const read = await readReporting(ledger, key, sighting.now, latest);
+    const read =
+      round === 0 && early !== undefined
+        ? await early.catch(() => readReporting(ledger, key, sighting.now, latest))
+        : await readReporting(ledger, key, sighting.now, latest);
     const plan = planStall(key, read?.entry, ledger.policy, sighting, read?.rewrite ?? false, triage);
     const problems = read?.problems ?? [];
     if (dryRun || plan.next === undefined) return { plan, problems, ...(read ? { stored: read.entry } : {}) };
@@ -92,6 +98,29 @@ export async function readEntry(ledger: LedgerAccess, key: string, now: number, 
   return readReporting(ledger, key, now, latest);
 }
 
+/** A read of one entry, started ahead of the decision that plans from it. */
+export type EarlyRead = Promise<ReadEntry | undefined>;
+
+/**
+ * Starts reading a server's entry and its account's census together, for a claim that will most
+ * likely follow: the read then overlaps other waits. Neither promise rejects unobserved; a claim
+ * whose early read failed reads again.
+ */
+export function readEarly(
+  ledger: LedgerAccess,
+  key: string,
+  accountID: string,
+  now: number,
+  latest: number,
+): { entry: EarlyRead; census: Promise<StoredCensus | undefined> } {
+  const both = readEntryAndCensus(ledger.tableName, key, accountID, { now, maxAttempts: ledger.policy.maxAttempts }, latest);
+  const entry = both.then(({ entry: read }) => reportProblems(key, read));
+  const census = both.then((read) => read.census);
+  entry.catch(() => undefined);
+  census.catch(() => undefined);
+  return { entry, census };
+}
+
 /** Runs a write whose failure must not change the decision: logs a warning instead. */
 export async function bestEffort(what: string, key: string, write: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -105,7 +134,10 @@ export async function bestEffort(what: string, key: string, write: () => Promise
 }
 
 async function readReporting(ledger: LedgerAccess, key: string, now: number, latest: number): Promise<ReadEntry | undefined> {
-  const read = await readLedgerEntry(ledger.tableName, key, { now, maxAttempts: ledger.policy.maxAttempts }, latest);
+  return reportProblems(key, await readLedgerEntry(ledger.tableName, key, { now, maxAttempts: ledger.policy.maxAttempts }, latest));
+}
+
+function reportProblems(key: string, read: ReadEntry | undefined): ReadEntry | undefined {
   if (read !== undefined && read.problems.length > 0) {
     logger.warn('malformed ledger item: it is repaired by this decision', { key, problems: read.problems });
   }

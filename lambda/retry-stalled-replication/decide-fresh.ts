@@ -12,12 +12,15 @@ import { runBounded } from './run-bounded';
  * `concurrency` (at most 200, MGN's limit), and each batch's servers are decided together right
  * after, so a cutover started or an opt-out tag set since a sweep's page was read is respected.
  * No batch starts once the deadline leaves too little time; those are returned as not started.
+ * `onFirstRead` is called once the first read is on its way to MGN, or at the latest once it has
+ * answered (a client that never reaches HTTP, a mock's, say).
  */
 export async function decideFresh(
   sourceServerIDs: readonly string[],
   base: DecisionBase,
   concurrency: number,
   invocation: Invocation,
+  onFirstRead?: () => void,
 ): Promise<{ results: ServerResult[]; notStarted: string[] }> {
   const { deadline } = invocation;
   const results: ServerResult[] = [];
@@ -28,7 +31,7 @@ export async function decideFresh(
     if (!deadline.mayStart()) return { results, notStarted: sourceServerIDs.slice(start) };
     let servers;
     try {
-      servers = await describeSourceServers(batch, base.scope.mgnAccountID, deadline.forWork());
+      servers = await describeSourceServers(batch, base.scope.mgnAccountID, deadline.forWork(), start === 0 ? onFirstRead : undefined);
     } catch (error) {
       const failure = classifyMgnError(error);
       const problem = failure.kind === 'NOT_INITIALIZED' ? 'MGN_NOT_INITIALIZED' : failure.kind === 'ACCESS_DENIED' ? 'ACCESS_DENIED' : undefined;
@@ -44,6 +47,7 @@ export async function decideFresh(
       ));
       continue;
     }
+    onFirstRead?.();
     const run = await runBounded(batch, concurrency, () => deadline.mayStart(), (sourceServerID) =>
       decideServer(sourceServerID, servers.get(sourceServerID), base, invocation),
     );

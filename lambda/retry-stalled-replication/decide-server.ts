@@ -1,5 +1,5 @@
 import type { SourceServer } from '@aws-sdk/client-mgn';
-import { bestEffort, claimStall, readEntry, updateEntry, type LedgerAccess } from './attempt-ledger';
+import { bestEffort, claimStall, readEntry, updateEntry, type EarlyRead, type LedgerAccess } from './attempt-ledger';
 import { describeSourceServers, retryDataReplication } from './aws/mgn-api';
 import { checkServer } from './decide/check-server';
 import { errorFacts } from './decide/errors';
@@ -42,6 +42,8 @@ export interface DecisionBase {
   readonly fleet: FleetLookup;
   /** What an MGN event reported, and when: a stall's time opens an episode, a recovery's time ends one. */
   readonly reported?: { readonly state: 'STALLED' | 'NOT_STALLED'; readonly time?: number };
+  /** A stall event's server: its ledger entry, read while MGN is asked about it. */
+  readonly early?: { readonly sourceServerID: string; readonly entry: EarlyRead };
 }
 
 type Known = Omit<DecisionRecord, 'outcome'>;
@@ -151,7 +153,8 @@ async function decideStall(facts: ServerFacts, known: Known, base: DecisionBase,
     ...(facts.lastSnapshotAt === undefined ? {} : { lastSnapshotAt: facts.lastSnapshotAt }),
     ...(fleet.kind === 'NORMAL' && fleet.massStallEndedAt !== undefined ? { massStallEndedAt: fleet.massStallEndedAt } : {}),
   };
-  const { plan, stored, problems } = await claimStall(ledger, key, sighting, deadline.forWork(), dryRun, verdictOfTriage);
+  const early = base.early?.sourceServerID === facts.sourceServerID ? base.early.entry : undefined;
+  const { plan, stored, problems } = await claimStall(ledger, key, sighting, deadline.forWork(), dryRun, verdictOfTriage, early);
   const context: Known = {
     ...known,
     ...ignoredTime(stalled),

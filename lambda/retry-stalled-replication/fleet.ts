@@ -1,8 +1,7 @@
-import { countOpenEpisodesSince, readCensus, writeCensus, type StoredCensus } from './aws/ledger-api';
+import { openEpisodeTimesSince, readCensus, writeCensus, type StoredCensus } from './aws/ledger-api';
 import { describeActiveSourceServers } from './aws/mgn-api';
 import { bestEffort } from './attempt-ledger';
-import { FLEET_NOTICE_SERVERS, type StalledServerLine } from './decide/escalation-message';
-import { assessFleet, countFleet, type FleetState, type MassStallPolicy } from './decide/mass-stall';
+import { FLEET_NOTICE_SERVERS, assessFleet, countFleet, type FleetState, type MassStallPolicy, type StalledServerLine } from './decide/mass-stall';
 import { failedStep, toServerFacts, type ServerFacts } from './decide/server-facts';
 import { triage } from './decide/triage';
 import type { Invocation } from './invocation';
@@ -31,24 +30,33 @@ export function stalledServerLine(facts: ServerFacts, invocation: Invocation): S
 
 /**
  * For events and manual payloads: the fleet's size from the sweep's last census, and how many
- * servers are stalled now: the census's count plus the stall episodes opened since. Without a
- * recent census there is no mass-stall pause. A mass stall no sweep has notified yet is confirmed
+ * servers are stalled now: the census's count plus the stall episodes opened since. The episodes
+ * opened within a census's lifetime (`censusMaxAgeMinutes`) are read together with the census,
+ * not after it, and counted from its time. Without a recent census there is no mass-stall pause. A mass stall no sweep has notified yet is confirmed
  * by one fresh count of the fleet, by the one invocation that wins the notice's claim, which then
  * sends it. A lookup that fails means no pause: each server is decided on its own.
  */
-export function fleetFromLedger(accountID: string, mgnAccountID: string | undefined, invocation: Invocation): FleetLookup {
+export function fleetFromLedger(
+  accountID: string,
+  mgnAccountID: string | undefined,
+  invocation: Invocation,
+  /** The census, when a read already under way brings it. */
+  censusRead?: Promise<StoredCensus | undefined>,
+): FleetLookup {
   let looked: Promise<FleetState> | undefined;
   const { config, deadline, now } = invocation;
   const policy = massStallPolicy(invocation);
-  const judge = async (census: StoredCensus | undefined): Promise<FleetState> => {
-    const seen = assessFleet(census, 0, policy, now());
-    if (census === undefined || seen.kind === 'NO_CENSUS') return seen;
-    const since = await countOpenEpisodesSince(config.ledgerTableName, accountID, census.takenAt, deadline.forWork());
-    return assessFleet(census, census.stalled + since, policy, now());
-  };
   const look = async (): Promise<FleetState> => {
+    const opened = openEpisodeTimesSince(config.ledgerTableName, accountID, now() - policy.censusMaxAgeMinutes * 60_000, deadline.forWork());
+    opened.catch(() => undefined);
+    const judge = async (census: StoredCensus | undefined): Promise<FleetState> => {
+      const seen = assessFleet(census, 0, policy, now());
+      if (census === undefined || seen.kind === 'NO_CENSUS') return seen;
+      const since = (await opened).filter((openedAt) => openedAt > census.takenAt).length;
+      return assessFleet(census, census.stalled + since, policy, now());
+    };
     try {
-      const census = await readCensus(config.ledgerTableName, accountID, deadline.forWork());
+      const census = await (censusRead ?? readCensus(config.ledgerTableName, accountID, deadline.forWork()));
       const fleet = await judge(census);
       if (fleet.kind === 'NO_CENSUS') logger.info('no recent census of the fleet: no mass-stall check', { accountID, reason: fleet.reason });
       if (fleet.kind !== 'MASS_STALL' || census === undefined || census.massStall) return fleet;

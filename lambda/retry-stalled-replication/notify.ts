@@ -3,16 +3,9 @@ import { claimAccountNotice, readAccountNotice, settleAccountNotice } from './aw
 import { bestEffort, updateEntry, type LedgerAccess } from './attempt-ledger';
 import { DeadlineExceededError, errorFacts } from './decide/errors';
 import { massStallEvent } from './decide/decision-event';
-import {
-  consoleUrl,
-  formatAccountNotice,
-  formatEscalation,
-  formatMassStall,
-  type AccountProblem,
-  type EscalationFacts,
-  type Notice,
-  type StalledServerLine,
-} from './decide/escalation-message';
+import { consoleUrl } from './decide/console-link';
+import { formatAccountNotice, formatEscalation, formatMassStall, type AccountProblem, type EscalationFacts, type Notice } from './decide/escalation-message';
+import type { StalledServerLine } from './decide/mass-stall';
 import { opsItemDraft, type OpsItemDraft } from './decide/ops-item';
 import { ESCALATION_LEASE_MS, markEscalationSent, releaseEscalation, type LedgerEntry } from './decide/stall-episode';
 import type { Invocation } from './invocation';

@@ -1,9 +1,13 @@
-import type { DecisionBase } from './decide-server';
+import { readEarly, type EarlyRead } from './attempt-ledger';
+import type { StoredCensus } from './aws/ledger-api';
+import { ledgerOf, type DecisionBase } from './decide-server';
 import { decideFresh } from './decide-fresh';
-import { fleetFromLedger } from './fleet';
 import type { RetryRequest } from './decide/input';
 import { Outcome, type ServerResult } from './decide/outcomes';
+import { ledgerKey } from './decide/stall-episode';
+import { fleetFromLedger } from './fleet';
 import type { Invocation } from './invocation';
+import { prepareDecisionEvents } from './report/decision-events';
 import { finish } from './report/record';
 
 /**
@@ -16,16 +20,62 @@ export async function retryServers(request: RetryRequest, invocation: Invocation
   const { config, dryRun } = invocation;
   // The account ID goes to MGN only for another account's servers (global view), never for our own.
   const mgnAccountID = request.accountID === config.homeAccountID ? undefined : request.accountID;
+  const [stalledServer] = request.trigger === 'event' && request.action === 'RETRY' ? request.sourceServerIDs : [];
+  const ahead = stalledServer === undefined ? undefined : readAhead(stalledServer, request.accountID, invocation);
+  const fleet = fleetFromLedger(request.accountID, mgnAccountID, invocation, ahead?.census);
   const base: DecisionBase = {
     trigger: request.trigger,
     scope: { accountID: request.accountID, ...(mgnAccountID === undefined ? {} : { mgnAccountID }) },
-    fleet: fleetFromLedger(request.accountID, mgnAccountID, invocation),
+    fleet,
     ...(request.trigger === 'event' ? { reported: { state: request.action === 'RECOVER' ? 'NOT_STALLED' : 'STALLED', time: request.eventTime } } : {}),
+    ...(ahead === undefined || stalledServer === undefined ? {} : { early: { sourceServerID: stalledServer, entry: ahead.entry } }),
   };
-  const { results, notStarted } = await decideFresh(request.sourceServerIDs, base, 1, invocation);
+  const onFirstRead = ahead === undefined ? undefined : (): void => ahead.start(() => [fleet(), prepareDecisionEvents()]);
+  const { results, notStarted } = await decideFresh(request.sourceServerIDs, base, 1, invocation, onFirstRead);
+  // Nothing of this invocation may run on once it has answered (Lambda would freeze it mid-call).
+  await ahead?.settled();
   const reason = 'not reached before the function timeout; the invocation fails so it is tried again';
   return [
     ...results,
     ...notStarted.map((sourceServerID) => finish({ trigger: request.trigger, accountID: request.accountID, dryRun, sourceServerID, outcome: Outcome.FAILED, reason })),
   ];
+}
+
+/** Reads started ahead of a stall event's decision. */
+interface ReadAhead {
+  readonly entry: EarlyRead;
+  readonly census: Promise<StoredCensus | undefined>;
+  /** Starts the reads, and `alongside` (other work to run with them); once only. */
+  start(alongside: () => Promise<unknown>[]): void;
+  /** Settles when everything started has: nothing runs on after the invocation answers. */
+  settled(): Promise<void>;
+}
+
+/**
+ * A stall event's server is most likely still stalled: what its decision needs from the ledger
+ * (its entry and the fleet's census, in one read) is read while MGN answers, once `start` is
+ * called (when MGN's request is on its way: that answer is the one the decision waits for first).
+ */
+function readAhead(sourceServerID: string, accountID: string, invocation: Invocation): ReadAhead {
+  let begin = (): void => undefined;
+  const begun = new Promise<void>((resolve) => (begin = resolve));
+  const reads = begun.then(() => readEarly(ledgerOf(invocation), ledgerKey(accountID, sourceServerID), accountID, invocation.now(), invocation.deadline.forWork()));
+  const entry = reads.then((read) => read.entry);
+  const census = reads.then((read) => read.census);
+  // Observed by the claim and the fleet lookup when the server is still stalled; they handle failures.
+  entry.catch(() => undefined);
+  census.catch(() => undefined);
+  const started: Promise<unknown>[] = [];
+  return {
+    entry,
+    census,
+    start(alongside) {
+      if (started.length > 0) return;
+      begin();
+      started.push(entry, census, ...alongside());
+    },
+    async settled() {
+      await Promise.allSettled(started);
+    },
+  };
 }

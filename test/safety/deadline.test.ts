@@ -42,6 +42,8 @@ describe('the function ends before its timeout', () => {
 
   it('when the ledger read hangs', async () => {
     sim = await Simulation.start(fn, [stalledServer(A)]);
+    // A stall event reads the entry and the census together; a manual request reads the entry alone.
+    sim.faults.dynamodb.add({ operation: 'BatchGetItem', action: { kind: 'hang' } });
     sim.faults.dynamodb.add({ operation: 'GetItem', action: { kind: 'hang' } });
     const hung = await sim.stall(A, { timeoutMs: 8_000 });
     expect(hung.timedOut).toBe(false);

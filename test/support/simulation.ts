@@ -150,9 +150,9 @@ export class Simulation {
   }
 
   async stop(): Promise<string[]> {
-    const unhandled = await this.environment.stop();
+    const { unhandledRejections } = await this.environment.stop();
     await this.local.stop();
-    return unhandled;
+    return unhandledRejections;
   }
 }
 

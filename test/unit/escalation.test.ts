@@ -1,4 +1,5 @@
-import { consoleUrl, formatAccountNotice, formatDuration, formatEscalation, hintFor } from '../../lambda/retry-stalled-replication/decide/escalation-message';
+import { consoleUrl } from '../../lambda/retry-stalled-replication/decide/console-link';
+import { formatAccountNotice, formatDuration, formatEscalation, hintFor } from '../../lambda/retry-stalled-replication/decide/escalation-message';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const facts = {

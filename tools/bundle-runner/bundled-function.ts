@@ -44,6 +44,8 @@ export interface BundleRun {
   readonly lines: string[];
   /** Promise rejections nobody handled: always a defect. */
   readonly unhandledRejections: string[];
+  /** The execution environment's peak resident memory, in bytes. */
+  readonly peakRssBytes: number;
 }
 
 /** How one invocation runs. */
@@ -159,14 +161,14 @@ export class BundleEnvironment {
     return (await this.next()) as InvocationOutcome;
   }
 
-  /** Ends the execution environment; returns the promise rejections nobody handled. */
-  async stop(): Promise<string[]> {
+  /** Ends the execution environment; returns the promise rejections nobody handled and its peak memory. */
+  async stop(): Promise<{ unhandledRejections: string[]; peakRssBytes: number }> {
     const closed = new Promise<number | null>((resolve) => this.child.on('close', resolve));
     this.child.stdin.end();
-    const { unhandledRejections } = (await this.next()) as { unhandledRejections: string[] };
+    const ended = (await this.next()) as { unhandledRejections: string[]; peakRssBytes: number };
     const code = await closed;
     if (code !== 0) throw new Error(`bundle process exited with ${String(code)}: ${this.stderr.join('')}`);
-    return unhandledRejections;
+    return ended;
   }
 
   private async next(): Promise<unknown> {
@@ -186,11 +188,12 @@ export async function invokeBundle(
   const environment = await BundleEnvironment.start(fn, local);
   const outcomes: InvocationOutcome[] = [];
   for (const event of events) outcomes.push(await environment.invoke(event, options));
-  const unhandledRejections = await environment.stop();
+  const { unhandledRejections, peakRssBytes } = await environment.stop();
   return {
     initMs: environment.initMs,
     outcomes,
     lines: [...environment.coldStartLines, ...outcomes.flatMap((outcome) => outcome.lines)],
     unhandledRejections,
+    peakRssBytes,
   };
 }

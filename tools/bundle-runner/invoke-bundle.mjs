@@ -4,12 +4,14 @@
 //   first  {"entry": "<path to index.mjs>", "exportName": "handler"}
 //   then   {"event": …, "timeoutMs": 300000, "at": <epoch ms, optional>}
 // Answers go to file descriptor 3, one JSON line each: first {"initMs"}, then per request
-//   {"ok", "result" | "error", "durationMs", "timedOut", "lines"}; at the end {"unhandledRejections"}.
+//   {"ok", "result" | "error", "durationMs", "timedOut", "lines"}; at the end {"unhandledRejections",
+//   "peakRssBytes"} (the process's peak resident memory: what Lambda reports as Max Memory Used;
+//   Linux's VmHWM, which starts afresh at exec, where getrusage's maxRSS still holds the parent's).
 // With "at", the process clock (Date) reads that time when the invocation starts and runs on from
 // there: simulated days without waiting. Deadlines use the monotonic clock, as Lambda's do.
 import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { writeSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -86,6 +88,7 @@ for await (const line of requests) {
   await new Promise((resolve) => setTimeout(resolve, 5));
   answer({ ...outcome, durationMs, timedOut: durationMs > timeoutMs, lines: takeLines() });
 }
-answer({ unhandledRejections });
+const highWater = /^VmHWM:\s+(\d+) kB$/m.exec(process.platform === 'linux' ? readFileSync('/proc/self/status', 'utf8') : '');
+answer({ unhandledRejections, peakRssBytes: Number(highWater?.[1] ?? process.resourceUsage().maxRSS) * 1024 });
 // The environment ends here, as Lambda ends one: timers the SDK left behind do not keep it alive.
 process.exit(0);

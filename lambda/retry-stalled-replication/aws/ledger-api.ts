@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  BatchGetItemCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -33,7 +34,38 @@ export async function readLedgerEntry(
   const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
     dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: key } }, ConsistentRead: true }), { abortSignal }),
   );
-  return Item === undefined ? undefined : fromItem(key, Item, repair);
+  return entryFrom(key, Item, repair);
+}
+
+/**
+ * A server's ledger entry and its account's census, in one strongly consistent read: what a stall
+ * event's decision needs first. A key DynamoDB leaves unprocessed is read on its own.
+ */
+export async function readEntryAndCensus(
+  tableName: string,
+  key: string,
+  accountID: string,
+  repair: { now: number; maxAttempts: number },
+  latest: number,
+): Promise<{ entry?: ReadEntry; census?: StoredCensus }> {
+  const census = censusKey(accountID);
+  const { Responses, UnprocessedKeys } = await sendBefore(latest, 'DynamoDB BatchGetItem', (abortSignal) =>
+    dynamodb.send(
+      new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: [{ pk: { S: key } }, { pk: { S: census } }], ConsistentRead: true } } }),
+      { abortSignal },
+    ),
+  );
+  const items = new Map((Responses?.[tableName] ?? []).map((item) => [item['pk']?.S, item]));
+  const unprocessed = new Set((UnprocessedKeys?.[tableName]?.Keys ?? []).map((unread) => unread['pk']?.S));
+  const [entry, storedCensus] = await Promise.all([
+    unprocessed.has(key) ? readLedgerEntry(tableName, key, repair, latest) : entryFrom(key, items.get(key), repair),
+    unprocessed.has(census) ? readCensus(tableName, accountID, latest) : censusFrom(items.get(census)),
+  ]);
+  return { ...(entry === undefined ? {} : { entry }), ...(storedCensus === undefined ? {} : { census: storedCensus }) };
+}
+
+function entryFrom(key: string, item: Record<string, AttributeValue> | undefined, repair: { now: number; maxAttempts: number }): ReadEntry | undefined {
+  return item === undefined ? undefined : fromItem(key, item, repair);
 }
 
 /**
@@ -87,9 +119,12 @@ async function putIfUnchanged(tableName: string, item: Record<string, AttributeV
   }
 }
 
-/** How many of an account's open stall episodes were opened (first decided) after `since` (eventually consistent). */
-export async function countOpenEpisodesSince(tableName: string, accountID: string, since: number, latest: number): Promise<number> {
-  let count = 0;
+/**
+ * When each of an account's open stall episodes was opened (first decided), for those opened
+ * after `since` (eventually consistent). Only the index's keys are read.
+ */
+export async function openEpisodeTimesSince(tableName: string, accountID: string, since: number, latest: number): Promise<number[]> {
+  const times: number[] = [];
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await sendBefore(latest, 'DynamoDB Query', (abortSignal) =>
@@ -100,16 +135,19 @@ export async function countOpenEpisodesSince(tableName: string, accountID: strin
           KeyConditionExpression: '#account = :account AND episodeOpenedAt > :since',
           ExpressionAttributeNames: { '#account': OPEN_EPISODE_ATTRIBUTE },
           ExpressionAttributeValues: { ':account': { S: accountID }, ':since': { N: String(since) } },
-          Select: 'COUNT',
+          ProjectionExpression: 'episodeOpenedAt',
           ExclusiveStartKey,
         }),
         { abortSignal },
       ),
     );
-    count += page.Count ?? 0;
+    for (const item of page.Items ?? []) {
+      const openedAt = Number(item['episodeOpenedAt']?.N);
+      if (Number.isFinite(openedAt)) times.push(openedAt);
+    }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey !== undefined);
-  return count;
+  return times;
 }
 
 /** The servers of an account whose stall episode is open (eventually consistent: a sweep's view). */
@@ -275,6 +313,10 @@ export async function readCensus(tableName: string, accountID: string, latest: n
   const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
     dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: censusKey(accountID) } }, ConsistentRead: true }), { abortSignal }),
   );
+  return censusFrom(Item);
+}
+
+function censusFrom(Item: Record<string, AttributeValue> | undefined): StoredCensus | undefined {
   const takenAt = Number(Item?.['takenAt']?.N);
   const inReplication = Number(Item?.['inReplication']?.N);
   const stalled = Number(Item?.['stalled']?.N);

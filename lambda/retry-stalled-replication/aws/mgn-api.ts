@@ -15,21 +15,24 @@ export const MAX_IDS_PER_DESCRIBE = 200;
 /**
  * Reads the given source servers, archived ones included, up to 200 IDs per call. Servers MGN
  * does not know are absent from the map. `accountID` is set only for servers of another account
- * (MGN global view).
+ * (MGN global view). `onSent` is called once the first request is on its way to MGN.
  */
 export async function describeSourceServers(
   sourceServerIDs: readonly string[],
   accountID: string | undefined,
   latest: number,
+  onSent?: () => void,
 ): Promise<Map<string, SourceServer>> {
   const found = new Map<string, SourceServer>();
+  let announce = onSent;
   for (let start = 0; start < sourceServerIDs.length; start += MAX_IDS_PER_DESCRIBE) {
     const ids = sourceServerIDs.slice(start, start + MAX_IDS_PER_DESCRIBE);
     let nextToken: string | undefined;
     do {
-      const page = await sendBefore(latest, 'DescribeSourceServers', (abortSignal) =>
-        mgn.send(new DescribeSourceServersCommand({ filters: { sourceServerIDs: ids }, maxResults: 1000, nextToken, accountID }), { abortSignal }),
-      );
+      const command = new DescribeSourceServersCommand({ filters: { sourceServerIDs: ids }, maxResults: 1000, nextToken, accountID });
+      if (announce !== undefined) announceSent(command, announce);
+      announce = undefined;
+      const page = await sendBefore(latest, 'DescribeSourceServers', (abortSignal) => mgn.send(command, { abortSignal }));
       for (const server of page.items ?? []) {
         if (server.sourceServerID !== undefined) found.set(server.sourceServerID, server);
       }
@@ -37,6 +40,24 @@ export async function describeSourceServers(
     } while (nextToken);
   }
   return found;
+}
+
+/**
+ * Calls `onSent` once, after the command's request has been handed to the HTTP layer (on the event
+ * loop's next check phase, by when it is written): innermost in the command's middleware, where
+ * the SDK calls the HTTP handler.
+ */
+function announceSent(command: DescribeSourceServersCommand, onSent: () => void): void {
+  let announced = false;
+  command.middlewareStack.add(
+    (next) => (args) => {
+      const answer = next(args);
+      if (!announced) setImmediate(onSent);
+      announced = true;
+      return answer;
+    },
+    { step: 'deserialize', priority: 'low', name: 'announceSent' },
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { consoleUrl } from './escalation-message';
+import { consoleUrl } from './console-link';
 import { Outcome } from './outcomes';
 
 /** The `source` of every decision event on the default event bus. */

@@ -1,5 +1,7 @@
 import { chatNotification, code, type ChatNotification } from './chat-message';
+import { consoleUrl } from './console-link';
 import { guideFor } from './error-guide';
+import { FLEET_NOTICE_SERVERS, type StalledServerLine } from './mass-stall';
 import type { EscalationKind, LedgerEntry } from './stall-episode';
 
 /** What the on-call engineer needs to know about a server a person has to look at. */
@@ -39,16 +41,6 @@ export function describeSteps(steps: EscalationFacts['initiationSteps']): string
   const failed = steps.findIndex((step) => step.status === 'FAILED');
   const shown = failed < 0 ? steps : steps.slice(0, failed + 1);
   return shown.map((step) => `${step.name} ${step.status === 'SUCCEEDED' ? 'ok' : step.status}`).join(', ');
-}
-
-/** The MGN console page of a source server. */
-export function consoleUrl(region: string, sourceServerID: string): string {
-  const host = region.startsWith('cn-')
-    ? 'console.amazonaws.cn'
-    : region.startsWith('us-gov-')
-      ? 'console.amazonaws-us-gov.com'
-      : `${region}.console.aws.amazon.com`;
-  return `https://${host}/mgn/home?region=${region}#/sourceServers/${sourceServerID}`;
 }
 
 /** A notice in the shapes it goes out in: an e-mail's subject and plain text, and a chat message. */
@@ -161,18 +153,6 @@ export function partitionOf(region: string): string {
 }
 
 /** A stalled server as the fleet notice lists it. */
-export interface StalledServerLine {
-  readonly sourceServerID: string;
-  readonly hostname?: string;
-  readonly replicationError?: string;
-  readonly failedStep?: string;
-  /** What the error policy would do with it once the mass stall is over. */
-  readonly policy: string;
-}
-
-/** How many servers a fleet notice lists: an SNS message is at most 256 KB, a person reads far fewer. */
-export const FLEET_NOTICE_SERVERS = 50;
-
 /** The one notice of a mass stall: the servers, their errors, and the shared causes to check. Pure. */
 export function formatMassStall(
   facts: { accountID: string; region: string; stalled: number; inReplication: number; servers: readonly StalledServerLine[]; now: number },

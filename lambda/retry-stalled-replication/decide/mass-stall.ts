@@ -70,3 +70,16 @@ export function massStallReason(fleet: Extract<FleetState, { kind: 'MASS_STALL' 
     'per-server retries are paused and one fleet notice names the servers'
   );
 }
+
+/** A stalled server as a fleet notice lists it. */
+export interface StalledServerLine {
+  readonly sourceServerID: string;
+  readonly hostname?: string;
+  readonly replicationError?: string;
+  readonly failedStep?: string;
+  /** What the error policy would do with it once the mass stall is over. */
+  readonly policy: string;
+}
+
+/** How many servers a fleet notice lists: an SNS message is at most 256 KB, a person reads far fewer. */
+export const FLEET_NOTICE_SERVERS = 50;

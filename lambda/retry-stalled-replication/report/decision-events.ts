@@ -6,6 +6,26 @@ import { logger, metrics } from './powertools';
 /** The decision events of the current invocation, put on the bus together at its end. */
 const pending: ((region: string) => DecisionEvent | undefined)[] = [];
 
+let loadingEventsApi: Promise<typeof import('../aws/events-api')> | undefined;
+
+/** EventBridge's client, loaded once; a load that failed is tried again next time. */
+function eventsApi(): Promise<typeof import('../aws/events-api')> {
+  const loading = (loadingEventsApi ??= import('../aws/events-api'));
+  loading.catch(() => {
+    if (loadingEventsApi === loading) loadingEventsApi = undefined;
+  });
+  return loading;
+}
+
+/**
+ * Starts loading EventBridge's client while the invocation waits for its first answers, when a
+ * decision event is likely (a stall event): the load then costs no time of its own. A load that
+ * fails here is reported by the flush that needs it.
+ */
+export async function prepareDecisionEvents(): Promise<void> {
+  await eventsApi().catch(() => undefined);
+}
+
 /** Keeps a decision's event (if it is a notable one) for the end of the invocation. */
 export function recordDecisionEvent(facts: DecisionFacts): void {
   pending.push((region) => decisionEvent(facts, region));
@@ -26,7 +46,7 @@ export async function flushDecisionEvents(region: string, latest: number): Promi
   if (events.length === 0) return;
   let failed: number;
   try {
-    const { putDecisionEvents } = await import('../aws/events-api');
+    const { putDecisionEvents } = await eventsApi();
     failed = await putDecisionEvents(events, latest);
   } catch (error) {
     logger.warn('could not load the EventBridge client for decision events', { error: error as Error });
