@@ -307,12 +307,13 @@ export class StalledReplicationRetry extends Construct {
       reason:
         'mgn:RetryDataReplication is limited to source servers of this Region (and of this account unless globalView is set); servers join during migration waves, so their IDs are unknown at deploy time. Owners opt a server out with its tag.',
     });
-    // Read an entry, then write it conditionally; list open episodes from the index only. Scan
-    // once per account: entries of the first version are added to the index.
+    // Read an entry (a stall event's together with the census: BatchGetItem), then write it
+    // conditionally; list open episodes from the index only. Scan once per account: entries of
+    // the first version are added to the index.
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'UseTheLedger',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
         resources: [this.ledgerTable.tableArn],
       }),
     );
