@@ -1,4 +1,5 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { checkHub, hubRegions, type HubSettings } from './hub-settings';
 import { REPLICATION_ERRORS, isReplicationError, type ErrorAction, type ReplicationError } from '../lambda/retry-stalled-replication/decide/triage';
 
 /**
@@ -65,6 +66,8 @@ export interface MgnStallRetryConfig {
   readonly massStallShare: number;
   /** Open an OpsCenter OpsItem with each notice, and resolve it when the server replicates again. */
   readonly opsItems: boolean;
+  /** Organization mode: a hub (this deployment) serving spoke accounts; absent: one account. */
+  readonly hub?: HubSettings;
 }
 
 export const DEFAULT_CONFIG: MgnStallRetryConfig = {
@@ -162,6 +165,7 @@ const RULES: Record<keyof MgnStallRetryConfig, Rule> = {
   retryAgentless: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
   massStallMinServers: integerFrom(1, 100_000),
   opsItems: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
+  hub: checkHub,
   massStallShare: (value) =>
     typeof value === 'number' && value > 0 && value <= 1 ? undefined : 'must be a number above 0 and at most 1, e.g. 0.5',
 };
@@ -208,7 +212,10 @@ export function validateConfig(config: object, prefix: string): void {
       );
     }
     const problem = rule(value);
-    if (problem !== undefined) throw new ConfigError(`${prefix}.${key} ${problem}, got ${describe(value)}`);
+    if (problem !== undefined) {
+      // The hub's messages name their own field (".account must…"); others read "<key> must…".
+      throw new ConfigError(`${prefix}.${key}${problem.startsWith('.') || problem.startsWith(' ') ? '' : ' '}${problem}, got ${describe(value)}`);
+    }
   }
   const settings = config as Partial<MgnStallRetryConfig>;
   if (settings.notificationTopicArn !== undefined && (settings.notificationEmails?.length ?? 0) > 0) {
@@ -219,11 +226,21 @@ export function validateConfig(config: object, prefix: string): void {
   if (settings.notificationTopicKeyArn !== undefined && settings.notificationTopicArn === undefined) {
     throw new ConfigError(`${prefix}.notificationTopicKeyArn needs notificationTopicArn: it is the key of that topic`);
   }
+  if (settings.hub !== undefined) {
+    // The hub decides where its stacks go, and reaches other accounts through their spoke roles.
+    if ((settings.environments?.length ?? 0) > 0) {
+      throw new ConfigError(`${prefix}.environments cannot be combined with hub: the hub's stacks go to hub.account, in hub.region or hub.regions`);
+    }
+    if (settings.globalView === true) {
+      throw new ConfigError(`${prefix}.globalView cannot be combined with hub: the hub reaches each account through its spoke role`);
+    }
+  }
   const topicRegion = settings.notificationTopicArn === undefined ? undefined : topicArnRegion(settings.notificationTopicArn);
-  const elsewhere = settings.environments?.find((env) => env.region !== topicRegion);
+  const regions = [...(settings.environments ?? []).map((env) => env.region), ...(settings.hub === undefined ? [] : hubRegions(settings.hub))];
+  const elsewhere = regions.find((region) => region !== topicRegion);
   if (topicRegion !== undefined && elsewhere !== undefined) {
     throw new ConfigError(
-      `${prefix}.notificationTopicArn is in ${topicRegion}, but environments include ${elsewhere.region}: alarms and the ` +
+      `${prefix}.notificationTopicArn is in ${topicRegion}, but the stacks include ${elsewhere}: alarms and the ` +
         'function publish only to a topic in their own Region; deploy each Region with its own central topic',
     );
   }

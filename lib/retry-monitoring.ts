@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Outcome } from '../lambda/retry-stalled-replication/decide/outcomes';
+import { DECISION_LOG_MESSAGE } from '../lambda/retry-stalled-replication/report/metric-names';
 import { METRIC_NAMESPACE, SERVICE_NAME, type StalledReplicationRetry } from './stalled-replication-retry';
 
 /** Every `Reason` the function gives `RetrySkipped`: the outcomes that are neither a retry, a recovery nor a failure. */
@@ -98,14 +99,12 @@ export class RetryMonitoring extends Construct {
     });
     const graph = (title: string, left: cloudwatch.IMetric[], width = 8): cloudwatch.GraphWidget =>
       new cloudwatch.GraphWidget({ title, left, width, height: 6 });
-    const stallEvents = new cloudwatch.Metric({
-      namespace: 'AWS/Events',
-      metricName: 'TriggeredRules',
-      dimensionsMap: { RuleName: retry.stallEventRule.ruleName },
-      statistic: 'Sum',
-      period: PERIOD,
-      label: 'Stall and recovery events',
-    });
+    const triggered = (rule: { ruleName: string }, label: string): cloudwatch.Metric =>
+      new cloudwatch.Metric({ namespace: 'AWS/Events', metricName: 'TriggeredRules', dimensionsMap: { RuleName: rule.ruleName }, statistic: 'Sum', period: PERIOD, label });
+    const stallEvents = [
+      triggered(retry.stallEventRule, retry.hubStallEventRule === undefined ? 'Stall and recovery events' : 'Stall and recovery events (hub account)'),
+      ...(retry.hubStallEventRule === undefined ? [] : [triggered(retry.hubStallEventRule, 'Stall and recovery events (spoke accounts)')]),
+    ];
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
         markdown:
@@ -117,7 +116,7 @@ export class RetryMonitoring extends Construct {
     );
     this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms], width: 24, height: 3 }));
     this.dashboard.addWidgets(
-      graph('Stall events', [stallEvents, custom('StalledServersFound', 'Sum', 'Stalled servers found by the sweep')]),
+      graph('Stall events', [...stallEvents, custom('StalledServersFound', 'Sum', 'Stalled servers found by the sweep')]),
       graph('Retries', [custom('ReplicationRetried', 'Sum', 'Replication retried')]),
       graph('Recoveries', [custom('ReplicationRecovered', 'Sum', 'Replication recovered')]),
     );
@@ -141,6 +140,20 @@ export class RetryMonitoring extends Construct {
         fn.metricDuration({ period: PERIOD, statistic: 'p50', label: 'p50' }),
         fn.metricDuration({ period: PERIOD, statistic: 'Maximum', label: 'max' }),
       ]),
+    );
+    // Per account from the decision lines, not from metrics with an account dimension: each
+    // dimension value would be a custom metric of its own, billed monthly for every account,
+    // metric and reason, and alarms would need metric math to add them up again. The lines carry
+    // the account already; accounts appear here as they join, with no deploy.
+    this.dashboard.addWidgets(
+      new cloudwatch.LogQueryWidget({
+        title: 'Decisions per account and outcome',
+        logGroupNames: [retry.logGroup.logGroupName],
+        queryLines: [`filter message = "${DECISION_LOG_MESSAGE}"`, 'stats count(*) as decisions by accountID, outcome', 'sort accountID asc, decisions desc'],
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+        width: 24,
+        height: 6,
+      }),
     );
   }
 }

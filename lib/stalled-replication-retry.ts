@@ -12,8 +12,10 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { STALL_EVENT_DETAIL_TYPE, STALL_EVENT_SOURCE } from '../lambda/retry-stalled-replication/decide/input';
+import { HUB_BUS_NAME, hubRoleName, spokeRoleName } from '../lambda/retry-stalled-replication/decide/hub';
 import { OPEN_EPISODE_ATTRIBUTE, OPEN_EPISODES_INDEX } from '../lambda/retry-stalled-replication/decide/ledger-record';
 import { DEFAULT_CONFIG, censusMaxAgeMinutes, topicArnRegion, validateConfig, type MgnStallRetryConfig } from './config';
+import type { HubSettings } from './hub-settings';
 import { FUNCTION_HANDLER, functionCode } from './function-bundle';
 
 /** What MGN sends to the default event bus when a server's replication stalls, and when it recovers. */
@@ -79,6 +81,10 @@ export class StalledReplicationRetry extends Construct {
   public readonly deliveryDeadLetterQueue: sqs.Queue;
   /** Invocations that failed after Lambda's retries: the event and the error. */
   public readonly failedInvocationQueue: sqs.Queue;
+  /** Hub mode: the bus the spokes forward their MGN stall events to. */
+  public readonly hubBus?: events.EventBus;
+  /** Hub mode: the rule that delivers the spokes' stall events to the function. */
+  public readonly hubStallEventRule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: StalledReplicationRetryProps = {}) {
     super(scope, id);
@@ -130,8 +136,11 @@ export class StalledReplicationRetry extends Construct {
     this.role = new iam.Role(this, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'mgn-stall-retry: read MGN source servers and retry their stalled data replication',
+      // The spokes' trust policies name the hub's role: a fixed name per Region.
+      ...(config.hub === undefined ? {} : { roleName: hubRoleName(stack.region) }),
     });
     this.grantFunctionPermissions(stack, notifications.keyArn, config);
+    if (config.hub !== undefined) grantHubPermissions(this.role, stack, config.hub, this.ledgerTable.tableArn);
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'mgn-stall-retry: retries stalled MGN data replication',
@@ -169,6 +178,9 @@ export class StalledReplicationRetry extends Construct {
         MASS_STALL_SHARE: String(config.massStallShare),
         CENSUS_MAX_AGE_MINUTES: String(censusMaxAgeMinutes(config.sweepSchedule)),
         OPS_ITEMS: String(config.opsItems),
+        ...(config.hub === undefined
+          ? {}
+          : { HUB: JSON.stringify({ spokeAccounts: config.hub.spokeAccounts ?? [], ...(config.hub.organizationId === undefined ? {} : { organizationId: config.hub.organizationId }) }) }),
         LEDGER_TABLE_NAME: this.ledgerTable.tableName,
         NOTIFICATION_TOPIC_ARN: this.notificationTopic.topicArn,
       },
@@ -185,6 +197,15 @@ export class StalledReplicationRetry extends Construct {
       eventPattern: STALL_EVENT_PATTERN,
       targets: [target()],
     });
+    if (config.hub !== undefined) {
+      this.hubBus = createHubBus(this, config.hub);
+      this.hubStallEventRule = new events.Rule(this, 'HubStallEventRule', {
+        description: 'MGN stall and recovery events the spoke accounts forward to the hub',
+        eventBus: this.hubBus,
+        eventPattern: STALL_EVENT_PATTERN,
+        targets: [target()],
+      });
+    }
     if (config.sweepSchedule !== 'off') {
       this.sweepRule = new events.Rule(this, 'SweepRule', {
         description: 'mgn-stall-retry sweep: find stalled servers whose events were lost',
@@ -370,5 +391,74 @@ export class StalledReplicationRetry extends Construct {
         }),
       );
     }
+  }
+}
+
+/**
+ * The hub's bus: the organization's accounts (with `organizationId`) and the listed spoke accounts
+ * may put MGN stall events on it, nothing else.
+ */
+function createHubBus(scope: Construct, hub: HubSettings): events.EventBus {
+  const bus = new events.EventBus(scope, 'HubBus', { eventBusName: HUB_BUS_NAME, description: 'mgn-stall-retry hub: MGN stall events forwarded by the spoke accounts' });
+  const onlyStallEvents = { 'events:source': STALL_EVENT_SOURCE, 'events:detail-type': STALL_EVENT_DETAIL_TYPE };
+  // The ARN spelt out: the bus's own attribute in its own policy would be a circular reference.
+  const busArn = Stack.of(scope).formatArn({ service: 'events', resource: 'event-bus', resourceName: HUB_BUS_NAME });
+  const statements: iam.PolicyStatement[] = [];
+  if (hub.organizationId !== undefined) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'OrganizationForwardsStallEvents',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [busArn],
+        conditions: { StringEquals: { ...onlyStallEvents, 'aws:PrincipalOrgID': hub.organizationId } },
+      }),
+    );
+  }
+  if ((hub.spokeAccounts ?? []).length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'SpokeAccountsForwardStallEvents',
+        principals: (hub.spokeAccounts ?? []).map((account) => new iam.AccountPrincipal(account)),
+        actions: ['events:PutEvents'],
+        resources: [busArn],
+        conditions: { StringEquals: onlyStallEvents },
+      }),
+    );
+  }
+  // The bus's own Policy property: one document, no separate policy resources.
+  (bus.node.defaultChild as events.CfnEventBus).policy = new iam.PolicyDocument({ statements }).toJSON();
+  return bus;
+}
+
+/**
+ * The hub function may assume the spoke role of its spoke accounts: each listed account's, or,
+ * with an organization, the role of that name in any account (accounts join the OU after deploy).
+ */
+function grantHubPermissions(role: iam.Role, stack: Stack, hub: HubSettings, ledgerTableArn: string): void {
+  const roleIn = (account: string): string => `arn:${stack.partition}:iam::${account}:role/${spokeRoleName(stack.region)}`;
+  const anyAccount = hub.organizationId !== undefined;
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'AssumeSpokeRoles',
+      actions: ['sts:AssumeRole'],
+      resources: anyAccount ? [roleIn('*')] : (hub.spokeAccounts ?? []).map(roleIn),
+    }),
+  );
+  // The hub records the accounts it heard from and the accounts its sweep did not reach.
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'RecordHubAccounts',
+      actions: ['dynamodb:UpdateItem'],
+      resources: [ledgerTableArn],
+    }),
+  );
+  if (anyAccount) {
+    const shown = (value: string, pseudo: string): string => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${shown(stack.partition, 'Partition')}:iam::*:role/${spokeRoleName(shown(stack.region, 'Region'))}]`,
+      reason:
+        'The hub assumes the spoke role (one fixed name) in any account of its organization: accounts join the OU after the hub is deployed. Each spoke role trusts only this hub role.',
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { ConfigurationError } from './decide/errors';
+import type { HubAccounts } from './decide/hub';
 import { isReplicationError, type ErrorAction, type ReplicationError } from './decide/triage';
 
 /** The function's settings, read from its environment once per execution environment. */
@@ -36,6 +37,8 @@ export interface HandlerConfig {
   readonly censusMaxAgeMinutes: number;
   /** Open an OpsCenter OpsItem with each notice, and resolve it when the server replicates again. */
   readonly opsItems: boolean;
+  /** Hub mode: the spoke accounts served through their spoke roles; absent in single-account mode. */
+  readonly hub?: HubAccounts;
 }
 
 /** Reads and checks the environment; a missing or malformed value stops the cold start. */
@@ -66,7 +69,26 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     massStallShare: share(env, 'MASS_STALL_SHARE'),
     censusMaxAgeMinutes: integer(env, 'CENSUS_MAX_AGE_MINUTES', 0),
     opsItems: boolean(env, 'OPS_ITEMS'),
+    ...(env['HUB'] === undefined ? {} : { hub: hubAccounts(env['HUB']) }),
   };
+}
+
+/** HUB: {"spokeAccounts": ["<12 digits>", …], "organizationId"?: "o-…"}, set by the hub stack only. */
+function hubAccounts(text: string): HubAccounts {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+  } catch {
+    parsed = undefined;
+  }
+  const hub = typeof parsed === 'object' && parsed !== null ? (parsed as { spokeAccounts?: unknown; organizationId?: unknown }) : {};
+  const spokes: unknown = hub.spokeAccounts;
+  const organization: unknown = hub.organizationId;
+  const isAccount = (account: unknown): account is string => typeof account === 'string' && /^[0-9]{12}$/.test(account);
+  if (!Array.isArray(spokes) || !spokes.every(isAccount) || (organization !== undefined && (typeof organization !== 'string' || !/^o-[a-z0-9]{10,32}$/.test(organization)))) {
+    throw new ConfigurationError(`environment variable HUB must be {"spokeAccounts": [12-digit IDs], "organizationId"?: "o-…"}, got "${text}"`);
+  }
+  return { spokeAccounts: spokes, ...(typeof organization === 'string' ? { organizationId: organization } : {}) };
 }
 
 function errorPolicy(env: NodeJS.ProcessEnv): Partial<Record<ReplicationError, ErrorAction>> {

@@ -1,6 +1,6 @@
 import { MAX_IDS_PER_DESCRIBE, describeSourceServers } from './aws/mgn-api';
 import { type DecisionBase, decideServer } from './decide-server';
-import { classifyMgnError } from './decide/mgn-errors';
+import { accountProblemOf, classifyMgnError } from './decide/mgn-errors';
 import { Outcome, type ServerResult } from './decide/outcomes';
 import type { Invocation } from './invocation';
 import { noticeAccountProblem } from './notify';
@@ -31,17 +31,17 @@ export async function decideFresh(
     if (!deadline.mayStart()) return { results, notStarted: sourceServerIDs.slice(start) };
     let servers;
     try {
-      servers = await describeSourceServers(batch, base.scope.mgnAccountID, deadline.forWork(), start === 0 ? onFirstRead : undefined);
+      servers = await describeSourceServers(batch, base.scope, deadline.forWork(), start === 0 ? onFirstRead : undefined);
     } catch (error) {
       const failure = classifyMgnError(error);
-      const problem = failure.kind === 'NOT_INITIALIZED' ? 'MGN_NOT_INITIALIZED' : failure.kind === 'ACCESS_DENIED' ? 'ACCESS_DENIED' : undefined;
-      if (problem !== undefined && !noticed) {
+      const account = accountProblemOf(failure.kind);
+      if (account !== undefined && !noticed) {
         noticed = true;
-        await noticeAccountProblem(problem, base.scope.accountID, error, invocation);
+        await noticeAccountProblem(account.problem, base.scope.accountID, error, invocation);
       }
-      const outcome =
-        problem === 'MGN_NOT_INITIALIZED' ? Outcome.SKIPPED_MGN_NOT_INITIALIZED : problem === 'ACCESS_DENIED' ? Outcome.SKIPPED_ACCESS_DENIED : Outcome.FAILED;
-      const reason = `DescribeSourceServers: ${failure.code}: ${failure.message}`;
+      const outcome = account?.outcome ?? Outcome.FAILED;
+      // A spoke role's message names the role and the fix; MGN's are quoted with their code.
+      const reason = failure.kind === 'SPOKE_ROLE_UNAVAILABLE' ? failure.message : `DescribeSourceServers: ${failure.code}: ${failure.message}`;
       results.push(...batch.map((sourceServerID) =>
         finish({ trigger: base.trigger, accountID: base.scope.accountID, dryRun: invocation.dryRun, sourceServerID, outcome, reason, mgnErrorCode: failure.code }),
       ));

@@ -8,6 +8,7 @@ import { classifyMgnError, type ClassifiedMgnError } from './decide/mgn-errors';
 import { Outcome, type ServerResult, type Trigger } from './decide/outcomes';
 import { massStallReason } from './decide/mass-stall';
 import { failedStep, isReplicating, toServerFacts, type ServerFacts } from './decide/server-facts';
+import type { ServerScope } from './decide/hub';
 import { triage, type TriageVerdict } from './decide/triage';
 import {
   claimEscalation,
@@ -25,14 +26,6 @@ import type { Invocation } from './invocation';
 import { noticeAccountProblem, resolveOpsItemQuietly, sendEscalation } from './notify';
 import { logger } from './report/powertools';
 import { finish, type DecisionRecord } from './report/record';
-
-/** Who owns a request's servers, and how MGN is asked about them. */
-export interface ServerScope {
-  /** The account that owns the servers: part of every ledger key. */
-  readonly accountID: string;
-  /** MGN's `accountID` parameter: set only for another account's servers (MGN global view). */
-  readonly mgnAccountID?: string;
-}
 
 /** What every decision of one request shares. */
 export interface DecisionBase {
@@ -254,7 +247,7 @@ async function retryClaimed(
   };
   const sentAt = now();
   try {
-    await retryDataReplication(facts.sourceServerID, scope.mgnAccountID, deadline.forWork());
+    await retryDataReplication(facts.sourceServerID, scope, deadline.forWork());
     return { record: { ...counted, outcome: Outcome.RETRIED }, entry: claimed };
   } catch (error) {
     const failure = classifyMgnError(error);
@@ -270,6 +263,11 @@ async function retryClaimed(
         return { record: { ...answered, outcome: Outcome.SKIPPED_MGN_NOT_INITIALIZED, reason: `RetryDataReplication: ${problem}` }, entry: claimed };
       case 'ACCESS_DENIED':
         return accessDenied(facts, { ...counted, ...answered }, claimed, `attempt ${attempt} denied: ${problem}`, invocation);
+      case 'SPOKE_ROLE_UNAVAILABLE':
+        // No request reached MGN: the attempt was not made.
+        await giveBack();
+        await noticeAccountProblem('SPOKE_ROLE_UNAVAILABLE', scope.accountID, error, invocation);
+        return { record: { ...answered, outcome: Outcome.SKIPPED_SPOKE_ROLE_UNAVAILABLE, reason: failure.message }, entry: claimed };
       case 'REFUSED':
       case 'TRANSIENT':
         return verifyAfterFailure(facts, { ...counted, ...answered }, claimed, { ...failure, sentAt }, scope, invocation, giveBack);
@@ -332,7 +330,7 @@ async function verifyAfterFailure(
   const problem = `${failure.code}: ${failure.message}`;
   let after: ServerFacts | undefined;
   try {
-    const server = (await describeSourceServers([facts.sourceServerID], scope.mgnAccountID, deadline.forCleanup())).get(facts.sourceServerID);
+    const server = (await describeSourceServers([facts.sourceServerID], scope, deadline.forCleanup())).get(facts.sourceServerID);
     if (server === undefined) {
       await giveBack();
       return { record: { ...record, outcome: Outcome.NOT_FOUND, reason: `RetryDataReplication: ${problem}; MGN no longer knows the server` }, entry: claimed };

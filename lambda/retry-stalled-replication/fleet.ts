@@ -1,6 +1,7 @@
 import { openEpisodeTimesSince, readCensus, writeCensus, type StoredCensus } from './aws/ledger-api';
 import { describeActiveSourceServers } from './aws/mgn-api';
 import { bestEffort } from './attempt-ledger';
+import type { ServerScope } from './decide/hub';
 import { FLEET_NOTICE_SERVERS, assessFleet, countFleet, type FleetState, type MassStallPolicy, type StalledServerLine } from './decide/mass-stall';
 import { failedStep, toServerFacts, type ServerFacts } from './decide/server-facts';
 import { triage } from './decide/triage';
@@ -37,13 +38,13 @@ export function stalledServerLine(facts: ServerFacts, invocation: Invocation): S
  * sends it. A lookup that fails means no pause: each server is decided on its own.
  */
 export function fleetFromLedger(
-  accountID: string,
-  mgnAccountID: string | undefined,
+  scope: ServerScope,
   invocation: Invocation,
   /** The census, when a read already under way brings it. */
   censusRead?: Promise<StoredCensus | undefined>,
 ): FleetLookup {
   let looked: Promise<FleetState> | undefined;
+  const { accountID } = scope;
   const { config, deadline, now } = invocation;
   const policy = massStallPolicy(invocation);
   const look = async (): Promise<FleetState> => {
@@ -63,7 +64,7 @@ export function fleetFromLedger(
       // A mass stall no sweep has seen: one fresh count confirms it, and names its servers.
       let fresh: FleetState | undefined;
       const confirm = async (): Promise<MassStallFindings | undefined> => {
-        const counted = await countFleetNow(accountID, mgnAccountID, census, invocation);
+        const counted = await countFleetNow(scope, census, invocation);
         fresh = counted.fleet;
         return counted.fleet.kind === 'MASS_STALL' ? { fleet: counted.fleet, servers: counted.servers } : undefined;
       };
@@ -82,15 +83,15 @@ export function fleetFromLedger(
 
 /** Reads the whole fleet once (as a sweep does) and keeps the count as the new census. */
 async function countFleetNow(
-  accountID: string,
-  mgnAccountID: string | undefined,
+  scope: ServerScope,
   previous: StoredCensus,
   invocation: Invocation,
 ): Promise<{ fleet: FleetState; servers: StalledServerLine[] }> {
+  const { accountID } = scope;
   const { config, deadline, now } = invocation;
   const states: (string | undefined)[] = [];
   const servers: StalledServerLine[] = [];
-  for await (const page of describeActiveSourceServers(() => deadline.forWork(), mgnAccountID)) {
+  for await (const page of describeActiveSourceServers(() => deadline.forWork(), scope)) {
     for (const server of page) {
       const state = server.dataReplicationInfo?.dataReplicationState;
       states.push(state);

@@ -9,9 +9,9 @@ import { flushDecisionEvents } from './report/decision-events';
 import { logger, metrics } from './report/powertools';
 import { MetricName } from './report/metric-names';
 import { retryServers } from './retry-servers';
-import { sweepServers } from './sweep-servers';
+import { sweepAccounts } from './sweep-accounts';
 
-const home = { accountID: config.homeAccountID, region: config.region, globalView: config.globalView };
+const home = { accountID: config.homeAccountID, region: config.region, globalView: config.globalView, ...(config.hub === undefined ? {} : { hub: config.hub }) };
 
 /**
  * Entry point for MGN stall events, the sweep schedule and manual invocations. Validates the
@@ -53,7 +53,7 @@ export async function handler(event: unknown, context: Context): Promise<Invocat
 async function run(request: RetryRequest, invocation: Invocation): Promise<InvocationResult> {
   const base = { trigger: request.trigger, dryRun: invocation.dryRun };
   return request.action === 'SWEEP'
-    ? { ...base, ...(await sweepServers(request, invocation)) }
+    ? { ...base, ...(await sweepAccounts(request, invocation)) }
     : { ...base, results: await retryServers(request, invocation) };
 }
 

@@ -1,9 +1,11 @@
-import { readEarly, type EarlyRead } from './attempt-ledger';
+import { bestEffort, readEarly, type EarlyRead } from './attempt-ledger';
+import { rememberHubAccount } from './aws/hub-ledger';
 import type { StoredCensus } from './aws/ledger-api';
 import { ledgerOf, type DecisionBase } from './decide-server';
 import { decideFresh } from './decide-fresh';
 import type { RetryRequest } from './decide/input';
 import { Outcome, type ServerResult } from './decide/outcomes';
+import { scopeOf, type ServerScope } from './decide/hub';
 import { ledgerKey } from './decide/stall-episode';
 import { fleetFromLedger } from './fleet';
 import type { Invocation } from './invocation';
@@ -18,14 +20,14 @@ import { finish } from './report/record';
  */
 export async function retryServers(request: RetryRequest, invocation: Invocation): Promise<ServerResult[]> {
   const { config, dryRun } = invocation;
-  // The account ID goes to MGN only for another account's servers (global view), never for our own.
-  const mgnAccountID = request.accountID === config.homeAccountID ? undefined : request.accountID;
+  const scope = scopeOf(request.accountID, config);
+  const remembering = rememberAccount(scope, invocation);
   const [stalledServer] = request.trigger === 'event' && request.action === 'RETRY' ? request.sourceServerIDs : [];
   const ahead = stalledServer === undefined ? undefined : readAhead(stalledServer, request.accountID, invocation);
-  const fleet = fleetFromLedger(request.accountID, mgnAccountID, invocation, ahead?.census);
+  const fleet = fleetFromLedger(scope, invocation, ahead?.census);
   const base: DecisionBase = {
     trigger: request.trigger,
-    scope: { accountID: request.accountID, ...(mgnAccountID === undefined ? {} : { mgnAccountID }) },
+    scope,
     fleet,
     ...(request.trigger === 'event' ? { reported: { state: request.action === 'RECOVER' ? 'NOT_STALLED' : 'STALLED', time: request.eventTime } } : {}),
     ...(ahead === undefined || stalledServer === undefined ? {} : { early: { sourceServerID: stalledServer, entry: ahead.entry } }),
@@ -33,7 +35,7 @@ export async function retryServers(request: RetryRequest, invocation: Invocation
   const onFirstRead = ahead === undefined ? undefined : (): void => ahead.start(() => [fleet(), prepareDecisionEvents()]);
   const { results, notStarted } = await decideFresh(request.sourceServerIDs, base, 1, invocation, onFirstRead);
   // Nothing of this invocation may run on once it has answered (Lambda would freeze it mid-call).
-  await ahead?.settled();
+  await Promise.all([ahead?.settled(), remembering]);
   const reason = 'not reached before the function timeout; the invocation fails so it is tried again';
   return [
     ...results,
@@ -78,4 +80,22 @@ function readAhead(sourceServerID: string, accountID: string, invocation: Invoca
       await Promise.allSettled(started);
     },
   };
+}
+
+/** Accounts this execution environment has recorded as heard from (hub mode). */
+const remembered = new Set<string>();
+
+/**
+ * Hub mode: records an account the hub was not told about (one of its organization) as heard
+ * from, so that sweeps cover it too; once per execution environment, best effort.
+ */
+async function rememberAccount(scope: ServerScope, invocation: Invocation): Promise<void> {
+  const { config, dryRun, now, deadline } = invocation;
+  if (config.hub === undefined || scope.access.kind !== 'spoke-role' || dryRun) return;
+  if (config.hub.spokeAccounts.includes(scope.accountID) || remembered.has(scope.accountID)) return;
+  remembered.add(scope.accountID);
+  const recorded = await bestEffort('record the account the event came from', 'hub#accounts', () =>
+    rememberHubAccount(config.ledgerTableName, scope.accountID, now(), deadline.forWork()),
+  );
+  if (!recorded) remembered.delete(scope.accountID);
 }

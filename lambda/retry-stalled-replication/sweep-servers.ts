@@ -13,9 +13,9 @@ import { describeActiveSourceServers } from './aws/mgn-api';
 import { bestEffort, updateEntry } from './attempt-ledger';
 import { ledgerOf, type DecisionBase } from './decide-server';
 import { decideFresh } from './decide-fresh';
-import { errorFacts } from './decide/errors';
+import type { ServerScope } from './decide/hub';
 import type { RetryRequest } from './decide/input';
-import { classifyMgnError } from './decide/mgn-errors';
+import { accountProblemOf, classifyMgnError, type ClassifiedMgnError } from './decide/mgn-errors';
 import { Outcome, type ServerResult, type SweepSummary } from './decide/outcomes';
 import { FLEET_NOTICE_SERVERS, assessFleet, countFleet, massStallReason, type FleetState } from './decide/mass-stall';
 import { isReplicating, toServerFacts, type ServerFacts } from './decide/server-facts';
@@ -29,18 +29,20 @@ import { MetricName } from './report/metric-names';
 const NOT_REACHED_LISTED = 100;
 
 /**
- * Looks at every non-archived source server of the account when no event said anything (MGN events
+ * Looks at every non-archived source server of an account when no event said anything (MGN events
  * are best effort): pages through them, decides each STALLED one through the same guarded path as
  * an event, and ends the open stall episodes of servers it sees replicating again. Servers it had
  * no time for are kept in the ledger table and taken first by the next sweep. A permanent problem
- * (MGN not initialized, access denied) is reported and notified, and the sweep succeeds.
+ * (MGN not initialized, access denied, a spoke role that cannot be assumed) is reported and
+ * notified, and the sweep succeeds.
  */
-export async function sweepServers(
+export async function sweepAccount(
+  scope: ServerScope,
   request: RetryRequest,
   invocation: Invocation,
 ): Promise<{ results: ServerResult[]; sweep: SweepSummary }> {
   const { config, dryRun, now, deadline, workID } = invocation;
-  const accountID = request.accountID;
+  const { accountID } = scope;
   const nothingLeft: SweepState = { notReached: [] };
   const previous = await optional('read the sweep backlog', nothingLeft, () =>
     readSweepState(config.ledgerTableName, accountID, deadline.forWork()),
@@ -63,7 +65,7 @@ export async function sweepServers(
   let scanComplete = true;
   let scanError: Error | undefined;
   try {
-    for await (const page of describeActiveSourceServers(() => deadline.forWork())) {
+    for await (const page of describeActiveSourceServers(() => deadline.forWork(), scope)) {
       pagesRead += 1;
       serversScanned += page.length;
       for (const server of page) {
@@ -84,8 +86,9 @@ export async function sweepServers(
   } catch (error) {
     scanComplete = false;
     const failure = classifyMgnError(error);
-    if (pagesRead === 0 && (failure.kind === 'NOT_INITIALIZED' || failure.kind === 'ACCESS_DENIED')) {
-      return { results: [], sweep: await accountUnavailable(failure.kind, accountID, error, invocation) };
+    const unavailable = pagesRead === 0 ? accountProblemOf(failure.kind) : undefined;
+    if (unavailable !== undefined) {
+      return { results: [], sweep: await accountUnavailable(unavailable, failure, accountID, error, invocation) };
     }
     // Decide what was found before the failure, then fail the invocation so it is retried.
     scanError = error instanceof Error ? error : new Error(String(error));
@@ -96,7 +99,7 @@ export async function sweepServers(
   const fleet = scanComplete ? await takeCensus(accountID, states, stalledFacts, previousCensus, invocation) : undefined;
   const base: DecisionBase = {
     trigger: request.trigger,
-    scope: { accountID },
+    scope,
     // A partial scan cannot count the fleet: its decisions look at the last census instead.
     fleet: fleet === undefined ? fleetFromCensus(previousCensus, stalled.length, invocation) : () => Promise.resolve(fleet),
   };
@@ -223,23 +226,24 @@ function fleetFromCensus(census: StoredCensus | undefined, stalledNow: number, i
 
 /** MGN cannot be used in the account at all: say so, notify once a week, and let the sweep succeed. */
 async function accountUnavailable(
-  kind: 'NOT_INITIALIZED' | 'ACCESS_DENIED',
+  { problem, outcome }: NonNullable<ReturnType<typeof accountProblemOf>>,
+  failure: ClassifiedMgnError,
   accountID: string,
   error: unknown,
   invocation: Invocation,
 ): Promise<SweepSummary> {
-  const { code, message } = errorFacts(error);
-  const outcome = kind === 'NOT_INITIALIZED' ? Outcome.SKIPPED_MGN_NOT_INITIALIZED : Outcome.SKIPPED_ACCESS_DENIED;
-  const reason =
-    kind === 'NOT_INITIALIZED'
-      ? `MGN is not initialized in account ${accountID}, Region ${invocation.config.region} (${code}); nothing to sweep`
-      : `DescribeSourceServers is denied in account ${accountID} (${code}: ${message}); nothing could be swept`;
-  logger.warn('sweep skipped: MGN cannot be read in this account', { outcome, reason });
-  if (kind === 'NOT_INITIALIZED') metrics.addMetric(MetricName.MGN_NOT_INITIALIZED, MetricUnit.Count, 1);
+  const { code, message } = failure;
+  const reason = {
+    MGN_NOT_INITIALIZED: `MGN is not initialized in account ${accountID}, Region ${invocation.config.region} (${code}); nothing to sweep`,
+    ACCESS_DENIED: `DescribeSourceServers is denied in account ${accountID} (${code}: ${message}); nothing could be swept`,
+    SPOKE_ROLE_UNAVAILABLE: `${message}; nothing could be swept`,
+  }[problem];
+  logger.warn('sweep skipped: MGN cannot be read in this account', { accountID, outcome, reason });
+  if (problem === 'MGN_NOT_INITIALIZED') metrics.addMetric(MetricName.MGN_NOT_INITIALIZED, MetricUnit.Count, 1);
   const skipped = metrics.singleMetric();
   skipped.addDimension('Reason', outcome);
   skipped.addMetric(MetricName.RETRY_SKIPPED, MetricUnit.Count, 1);
-  await noticeAccountProblem(kind === 'NOT_INITIALIZED' ? 'MGN_NOT_INITIALIZED' : 'ACCESS_DENIED', accountID, error, invocation);
+  await noticeAccountProblem(problem, accountID, error, invocation);
   return { outcome, reason, serversScanned: 0, pagesRead: 0, scanComplete: false, stalledServersFound: 0, recoveriesFound: 0, notReached: [], notReachedCount: 0 };
 }
 

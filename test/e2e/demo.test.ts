@@ -15,7 +15,8 @@ describe('npm run demo', () => {
     expect(demo.status).toBe(0);
     for (const text of ['RETRIED', 'SKIPPED_COOLDOWN', 'SKIPPED_LIFECYCLE', 'SKIPPED_OPTED_OUT', 'SKIPPED_BUDGET_EXHAUSTED', 'SKIPPED_NEEDS_PERSON', 'RECOVERED', 'ReplicationRetried (Count)', 'EscalatedWithoutRetry (Count)',
       'Subject: MGN replication still stalled', 'Subject: MGN replication stalled, needs a person (AGENT_NOT_SEEN): erp-02', 'Initiation steps:  WAIT FAILED',
-      '"textType": "client-markdown"', 'Stall Escalated  erp-02', 'Stall Recovered  erp-02', 'Resolved  MGN replication stalled, needs a person']) {
+      '"textType": "client-markdown"', 'Stall Escalated  erp-02', 'Stall Recovered  erp-02', 'Resolved  MGN replication stalled, needs a person',
+      'H1 stall in wave 1  222233334444', 'SKIPPED_SPOKE_ROLE_UNAVAILABLE', 'H3 hub sweep', 'AssumeRole', 'session name mgn-stall-retry-hub']) {
       expect(demo.stdout).toContain(text);
     }
   });

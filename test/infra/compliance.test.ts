@@ -35,6 +35,8 @@ describe('AWS Solutions checks (cdk-nag) at synth', () => {
     ['stacks for two accounts', { ...DEFAULT_CONFIG, environments: [{ account: '111122223333', region: 'eu-west-1' }, { account: '444455556666', region: 'us-east-1' }] }],
     ['a global-view stack', { ...DEFAULT_CONFIG, globalView: true }],
     ['a stack with OpsItems', { ...DEFAULT_CONFIG, opsItems: true }],
+    ['a hub of an organization and its spoke template', { ...DEFAULT_CONFIG, hub: { account: '999988887777', region: 'eu-west-1', organizationId: 'o-a1b2c3d4e5' } }],
+    ['a hub of listed accounts and its spoke template', { ...DEFAULT_CONFIG, hub: { account: '999988887777', region: 'eu-west-1', spokeAccounts: ['111122223333'] } }],
     ['a stack with a central topic, no sweep, no reserved concurrency', {
       ...DEFAULT_CONFIG,
       notificationTopicArn: 'arn:aws:sns:us-east-1:999988887777:migration-alerts',

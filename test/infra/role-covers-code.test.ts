@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { DEFAULT_CONFIG } from '../../lib/config';
+import { DEFAULT_CONFIG, type MgnStallRetryConfig } from '../../lib/config';
 import { MgnStallRetryStack } from '../../lib/mgn-stall-retry-stack';
 
 // A call the role does not allow fails only on AWS (the local stand-ins check no IAM), so this
@@ -16,7 +16,10 @@ const PREFIX: Record<string, string> = {
   '@aws-sdk/client-sns': 'sns',
   '@aws-sdk/client-eventbridge': 'events',
   '@aws-sdk/client-ssm': 'ssm',
+  '@aws-sdk/client-sts': 'sts',
 };
+/** Adapters only a hub uses: their calls are granted in hub mode only. */
+const HUB_ONLY = new Set(['hub-ledger.ts', 'sts-api.ts']);
 
 /** `service:Operation` for each `new XCommand(` in a file, the service from the client it imports. */
 function actionsCalledIn(file: string): string[] {
@@ -34,12 +37,21 @@ function roleActions(template: Template): Set<string> {
   return new Set(statements.flatMap((statement) => [statement.Action].flat()));
 }
 
-it("the function's role allows every AWS call its code makes (OpsItems with the setting on)", () => {
-  const called = readdirSync(ADAPTERS)
-    .filter((file) => file.endsWith('.ts'))
-    .flatMap((file) => actionsCalledIn(path.join(ADAPTERS, file)));
-  expect(called).toEqual(expect.arrayContaining(['mgn:RetryDataReplication', 'dynamodb:BatchGetItem', 'events:PutEvents']));
+function allowedWith(config: MgnStallRetryConfig): Set<string> {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const allowed = roleActions(Template.fromStack(new MgnStallRetryStack(app, 'Role', { config: { ...DEFAULT_CONFIG, opsItems: true } })));
-  expect([...new Set(called)].filter((action) => !allowed.has(action))).toEqual([]);
+  return roleActions(Template.fromStack(new MgnStallRetryStack(app, 'Role', { config })));
+}
+
+it("the function's role allows every AWS call its code makes (OpsItems with the setting on; a hub's calls in hub mode)", () => {
+  const files = readdirSync(ADAPTERS).filter((file) => file.endsWith('.ts'));
+  const everywhere = files.filter((file) => !HUB_ONLY.has(file)).flatMap((file) => actionsCalledIn(path.join(ADAPTERS, file)));
+  const hubOnly = files.filter((file) => HUB_ONLY.has(file)).flatMap((file) => actionsCalledIn(path.join(ADAPTERS, file)));
+  expect(everywhere).toEqual(expect.arrayContaining(['mgn:RetryDataReplication', 'dynamodb:BatchGetItem', 'events:PutEvents']));
+  expect(hubOnly).toEqual(expect.arrayContaining(['sts:AssumeRole', 'dynamodb:UpdateItem']));
+  const single = allowedWith({ ...DEFAULT_CONFIG, opsItems: true });
+  expect([...new Set(everywhere)].filter((action) => !single.has(action))).toEqual([]);
+  const hub = allowedWith({ ...DEFAULT_CONFIG, opsItems: true, hub: { account: '999988887777', region: 'eu-west-1', spokeAccounts: ['111122223333'] } });
+  expect([...new Set([...everywhere, ...hubOnly])].filter((action) => !hub.has(action))).toEqual([]);
+  // A single-account deployment is granted none of the calls only a hub makes.
+  expect(hubOnly.filter((action) => !everywhere.includes(action) && single.has(action))).toEqual([]);
 });

@@ -87,6 +87,15 @@ export class Simulation {
     };
   }
 
+  /** A stall event a spoke account forwarded to the hub: MGN's event, from that account. */
+  spokeStallEvent(accountID: string, sourceServerID: string, state: 'STALLED' | 'NOT_STALLED' = 'STALLED'): Record<string, unknown> {
+    return {
+      ...this.stallEvent(sourceServerID, state),
+      account: accountID,
+      resources: [`arn:aws:mgn:${LOCAL_REGION}:${accountID}:source-server/${sourceServerID}`],
+    };
+  }
+
   /** The schedule rule's event; the same `id` again is the platform delivering it again. */
   scheduleEvent(id = `sweep-${(this.sweeps += 1)}`): Record<string, unknown> {
     return {

@@ -4,7 +4,7 @@
  * `npm run bench -- --check`: the same, then exits 1 when a cold-start target is missed:
  * import at most 1.05× the import floor, cold start plus first decision at most 1.15× the floor handler.
  * `--runs N` sets the number of fresh processes per bundle and measure (default 60); `--out DIR`
- * writes elsewhere than docs/; `--only cold|warm|sweep|storm` runs one part and writes nothing.
+ * writes elsewhere than docs/; `--only cold|warm|sweep|storm|hub` runs one part and writes nothing.
  * A benchmark on a shared machine, not a test: CI does not run it.
  */
 import * as path from 'node:path';
@@ -12,6 +12,8 @@ import { parseArgs } from 'node:util';
 import { BundleEnvironment, invokeBundle, synthesizeBundledFunction, type BundledFunction } from '../bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalAws, type LocalAws } from '../local-aws/local-aws';
 import { generateFleet, type LocalSourceServer } from '../local-mgn/local-mgn-server';
+import { DEFAULT_CONFIG } from '../../lib/config';
+import { spokeRoleArn } from '../../lambda/retry-stalled-replication/decide/hub';
 import { measureBundleFiles } from './bundle-files';
 import { bundleFloor } from './floors';
 import { runFreshProcess, type FreshRun } from './fresh-process';
@@ -230,7 +232,48 @@ async function storm(fn: BundledFunction, rows: Row[]): Promise<void> {
   }
 }
 
-const PARTS = { cold: coldStart, warm: warmDecisions, sweep: sweeps, storm } as const;
+/**
+ * Organization mode: a hub's calls for a spoke account's stall (a first decision assumes the spoke
+ * role; later ones reuse the session), and a sweep of its own account and two spokes.
+ */
+async function hubMode(_fn: BundledFunction, rows: Row[]): Promise<void> {
+  const spokes = ['222233334444', '555566667777'];
+  const hub = synthesizeBundledFunction({ ...DEFAULT_CONFIG, hub: { account: LOCAL_ACCOUNT, region: LOCAL_REGION, spokeAccounts: spokes } });
+  const fleetOf = (accountID: string, index: number): LocalSourceServer[] =>
+    generateFleet((index + 1) * 1000, 20).slice(index * 1000).map((server, position) => ({ ...server, accountID, replicationState: position % 50 === 0 ? 'STALLED' : 'CONTINUOUS' }));
+  const fleet = [LOCAL_ACCOUNT, ...spokes].flatMap((accountID, index) => fleetOf(accountID, index));
+  const local = await startLocalAws(fleet);
+  for (const accountID of spokes) local.sts.trust(spokeRoleArn(accountID, LOCAL_REGION));
+  try {
+    const spokeStalls = fleet.filter((server) => server.accountID === spokes[0] && server.replicationState === 'STALLED').slice(0, 2);
+    const counts = (): number[] => [local.sts.calls.length, local.mgn.calls.length, Object.values(local.dynamodb.requests()).reduce((sum, count) => sum + count, 0), local.events.calls.length];
+    const before = counts();
+    const run = await invokeBundle(hub, spokeStalls.map((server) => spokeStallEvent(spokes[0] ?? '', server.sourceServerID)), local.environment);
+    if (!run.outcomes.every((outcome) => outcome.ok)) throw new Error('a hub decision failed');
+    const after = counts();
+    const per = after.map((count, index) => count - (before[index] ?? 0));
+    rows.push({
+      measure: 'hub: calls for 2 stalls of a spoke account', value: `STS ${per[0]}, MGN ${per[1]}, DynamoDB ${per[2]}, EventBridge ${per[3]}`, floor: '',
+      how: 'one fresh environment, two stall events: the first assumes the spoke role, the second reuses the session',
+    });
+    const stsBefore = local.sts.calls.length;
+    const swept = await invokeBundle(hub, [{ sweep: true }], local.environment);
+    const [outcome] = swept.outcomes;
+    if (!outcome?.ok || outcome.result.sweep?.accounts?.length !== 3) throw new Error('the hub sweep did not cover three accounts');
+    rows.push({
+      measure: 'hub: sweep of 3 accounts × 1,000 servers', value: `${Math.round(3000 / (outcome.durationMs / 1000)).toLocaleString('en-US')} servers/s, ${mib(swept.peakRssBytes)}`, floor: '',
+      how: `${ms(outcome.durationMs)}; ${outcome.result.sweep.stalledServersFound} stalled found, ${local.sts.calls.length - stsBefore} AssumeRole; the hub's own account and two spokes, one after the other`,
+    });
+  } finally {
+    await local.stop();
+  }
+}
+
+function spokeStallEvent(accountID: string, sourceServerID: string): Record<string, unknown> {
+  return { ...stallEvent(sourceServerID), account: accountID, resources: [`arn:aws:mgn:${LOCAL_REGION}:${accountID}:source-server/${sourceServerID}`] };
+}
+
+const PARTS = { cold: coldStart, warm: warmDecisions, sweep: sweeps, storm, hub: hubMode } as const;
 
 async function main(): Promise<void> {
   if (options.only !== undefined && !(options.only in PARTS)) throw new Error(`--only must be one of ${Object.keys(PARTS).join(', ')}, not ${options.only}`);

@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG } from '../../lib/config';
 import { invokeBundle, synthesizeBundledFunction, type BundleRun } from '../bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalAws } from '../local-aws/local-aws';
 import { generateFleet, type LocalSourceServer } from '../local-mgn/local-mgn-server';
+import { hubStory } from './hub-demo';
 
 const WEB = 's-0a1b2c3d4e5f60001';
 const DB = 's-0a1b2c3d4e5f60002';
@@ -143,7 +144,10 @@ async function main(): Promise<void> {
   console.log('\nOpsCenter OpsItems (opsItems: true):');
   printTable(['OpsItem', 'severity', 'status', 'title'], local.ssm.opsItems.map((item) => [item.opsItemId, item.severity ?? '', item.status, item.title]));
   if (local.ssm.opsItems.some((item) => item.status !== 'Resolved')) throw new Error('every OpsItem of the story should be resolved at its end');
-  console.log(`\nDemo finished in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`);
+  console.log('\nOrganization mode: a hub in account 111122223333 serving two migration accounts through their spoke roles');
+  console.log('(wave 2\'s spoke is deployed only after H2):');
+  printTable(['step', 'account', 'server', 'outcome', 'reason'], await hubStory());
+  console.log(`Demo finished in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`);
 
   const outcomes = new Set(rows.map((row) => row.outcome));
   for (const expected of ['RETRIED', 'SKIPPED_COOLDOWN', 'SKIPPED_LIFECYCLE', 'SKIPPED_OPTED_OUT', 'SKIPPED_BUDGET_EXHAUSTED', 'SKIPPED_NEEDS_PERSON', 'RECOVERED']) {

@@ -4,6 +4,7 @@ import { LocalEventsServer } from '../local-events/local-events-server';
 import { LocalMgnServer, type LocalSourceServer } from '../local-mgn/local-mgn-server';
 import { LocalSnsServer } from '../local-sns/local-sns-server';
 import { LocalSsmServer } from '../local-ssm/local-ssm-server';
+import { LocalStsServer } from '../local-sts/local-sts-server';
 
 export const LOCAL_ACCOUNT = '111122223333';
 export const LOCAL_REGION = 'us-east-1';
@@ -16,6 +17,7 @@ export interface LocalFaults {
   readonly sns: FaultProxy;
   readonly events: FaultProxy;
   readonly ssm: FaultProxy;
+  readonly sts: FaultProxy;
 }
 
 /** The AWS services the function uses, as local stand-ins on 127.0.0.1. */
@@ -27,6 +29,8 @@ export interface LocalAws {
   readonly events: LocalEventsServer;
   /** Systems Manager OpsCenter: CreateOpsItem and UpdateOpsItem. */
   readonly ssm: LocalSsmServer;
+  /** STS AssumeRole: the hub's way into its spoke accounts. */
+  readonly sts: LocalStsServer;
   /** Present when started with `faults: true`: the function then talks to the stand-ins through them. */
   readonly faults?: LocalFaults;
   /**
@@ -50,9 +54,12 @@ export async function startLocalAws(fleet: readonly LocalSourceServer[], options
   const sns = new LocalSnsServer();
   const events = new LocalEventsServer();
   const ssm = new LocalSsmServer();
-  const [mgnEndpoint, snsEndpoint, dynamodb, eventsEndpoint, ssmEndpoint] = await Promise.all([mgn.start(), sns.start(), startLocalDynamoDB(), events.start(), ssm.start()]);
+  const sts = new LocalStsServer(options.clock);
+  const [mgnEndpoint, snsEndpoint, dynamodb, eventsEndpoint, ssmEndpoint, stsEndpoint] = await Promise.all([
+    mgn.start(), sns.start(), startLocalDynamoDB(), events.start(), ssm.start(), sts.start(),
+  ]);
   let faults: LocalFaults | undefined;
-  const endpoints = { mgn: mgnEndpoint, sns: snsEndpoint, dynamodb: dynamodb.endpoint, events: eventsEndpoint, ssm: ssmEndpoint };
+  const endpoints = { mgn: mgnEndpoint, sns: snsEndpoint, dynamodb: dynamodb.endpoint, events: eventsEndpoint, ssm: ssmEndpoint, sts: stsEndpoint };
   if (options.faults === true) {
     faults = {
       mgn: new FaultProxy(mgnEndpoint, 'rest-json'),
@@ -60,9 +67,10 @@ export async function startLocalAws(fleet: readonly LocalSourceServer[], options
       sns: new FaultProxy(snsEndpoint, 'query'),
       events: new FaultProxy(eventsEndpoint, 'json'),
       ssm: new FaultProxy(ssmEndpoint, 'json'),
+      sts: new FaultProxy(stsEndpoint, 'query'),
     };
-    [endpoints.mgn, endpoints.dynamodb, endpoints.sns, endpoints.events, endpoints.ssm] = await Promise.all([
-      faults.mgn.start(), faults.dynamodb.start(), faults.sns.start(), faults.events.start(), faults.ssm.start(),
+    [endpoints.mgn, endpoints.dynamodb, endpoints.sns, endpoints.events, endpoints.ssm, endpoints.sts] = await Promise.all([
+      faults.mgn.start(), faults.dynamodb.start(), faults.sns.start(), faults.events.start(), faults.ssm.start(), faults.sts.start(),
     ]);
   }
   return {
@@ -71,6 +79,7 @@ export async function startLocalAws(fleet: readonly LocalSourceServer[], options
     dynamodb,
     events,
     ssm,
+    sts,
     ...(faults ? { faults } : {}),
     environment: {
       AWS_ENDPOINT_URL_MGN: endpoints.mgn,
@@ -78,6 +87,7 @@ export async function startLocalAws(fleet: readonly LocalSourceServer[], options
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
       AWS_ENDPOINT_URL_SSM: endpoints.ssm,
+      AWS_ENDPOINT_URL_STS: endpoints.sts,
       LEDGER_TABLE_NAME: dynamodb.tableName,
       NOTIFICATION_TOPIC_ARN: LOCAL_TOPIC_ARN,
       AWS_REGION: LOCAL_REGION,
@@ -85,8 +95,8 @@ export async function startLocalAws(fleet: readonly LocalSourceServer[], options
       AWS_SECRET_ACCESS_KEY: 'local-only-secret',
     },
     stop: async () => {
-      const proxies: FaultProxy[] = faults ? [faults.mgn, faults.dynamodb, faults.sns, faults.events, faults.ssm] : [];
-      await Promise.all([mgn.stop(), sns.stop(), dynamodb.stop(), events.stop(), ssm.stop(), ...proxies.map((proxy) => proxy.stop())]);
+      const proxies: FaultProxy[] = faults ? [faults.mgn, faults.dynamodb, faults.sns, faults.events, faults.ssm, faults.sts] : [];
+      await Promise.all([mgn.stop(), sns.stop(), dynamodb.stop(), events.stop(), ssm.stop(), sts.stop(), ...proxies.map((proxy) => proxy.stop())]);
     },
   };
 }

@@ -1,6 +1,8 @@
 /** A source server as the local MGN stand-in keeps it: the fields the product reads, and its behaviour. */
 export interface LocalSourceServer {
   readonly sourceServerID: string;
+  /** The account that owns it; default: the stand-in's own account. */
+  readonly accountID?: string;
   replicationState: string;
   lifeCycleState: string;
   isArchived: boolean;

@@ -195,7 +195,22 @@ export class LocalMgnServer {
     if (!this.initialized) return injected('UninitializedAccountException');
     const problems = operation === 'DescribeSourceServers' ? validateDescribe(body) : validateRetry(body);
     if (problems.length > 0) return validation('fieldValidationFailed', 'Invalid request', problems);
-    return operation === 'DescribeSourceServers' ? this.describe(body) : this.retry(body);
+    const account = this.callerAccount(authorization, body);
+    return operation === 'DescribeSourceServers' ? this.describe(body, account) : this.retry(body, account);
+  }
+
+  /**
+   * The account a call acts in: the `accountID` parameter (global view); else the account of the
+   * signing credentials when the local STS issued them (their key is ASIA<account>…); else the
+   * stand-in's own account.
+   */
+  private callerAccount(authorization: string, body: Record<string, unknown>): string {
+    if (typeof body['accountID'] === 'string') return body['accountID'];
+    return /Credential=ASIA([0-9]{12})/.exec(authorization)?.[1] ?? this.account;
+  }
+
+  private ownerOf(server: LocalSourceServer): string {
+    return server.accountID ?? this.account;
   }
 
   private nextFault(operation: MgnOperation): InjectableError | undefined {
@@ -211,7 +226,7 @@ export class LocalMgnServer {
     return undefined;
   }
 
-  private describe(body: Record<string, unknown>): Reply {
+  private describe(body: Record<string, unknown>, account: string): Reply {
     const filters = isObject(body['filters']) ? body['filters'] : {};
     const list = (name: string): unknown[] | undefined => (Array.isArray(filters[name]) ? (filters[name] as unknown[]) : undefined);
     const ids = list('sourceServerIDs');
@@ -220,6 +235,7 @@ export class LocalMgnServer {
     const applicationIDs = list('applicationIDs');
     const matching = [...this.servers.values()].filter(
       (server) =>
+        this.ownerOf(server) === account &&
         (ids === undefined || ids.includes(server.sourceServerID)) &&
         (typeof filters['isArchived'] !== 'boolean' || filters['isArchived'] === server.isArchived) &&
         (lifeCycleStates === undefined || lifeCycleStates.includes(server.lifeCycleState)) &&
@@ -233,13 +249,15 @@ export class LocalMgnServer {
     const next = offset + maxResults < matching.length ? encodeToken(offset + maxResults) : undefined;
     return {
       status: 200,
-      body: { items: page.map((server) => renderSourceServer(server, this.account, this.region)), ...(next ? { nextToken: next } : {}) },
+      body: { items: page.map((server) => renderSourceServer(server, account, this.region)), ...(next ? { nextToken: next } : {}) },
     };
   }
 
-  private retry(body: Record<string, unknown>): Reply {
+  private retry(body: Record<string, unknown>, account: string): Reply {
     const id = body['sourceServerID'] as string;
-    const server = this.servers.get(id);
+    const found = this.servers.get(id);
+    // Another account's server is as unknown to the caller as one that does not exist.
+    const server = found !== undefined && this.ownerOf(found) === account ? found : undefined;
     if (!server) {
       return {
         status: 404,
@@ -259,7 +277,7 @@ export class LocalMgnServer {
     }
     server.replicationState = 'INITIATING';
     server.initiationStartedAt = this.clock();
-    return { status: 200, body: renderSourceServer(server, this.account, this.region) };
+    return { status: 200, body: renderSourceServer(server, account, this.region) };
   }
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   BatchGetItemCommand,
-  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -19,10 +18,9 @@ import {
 } from '../decide/ledger-record';
 import type { Census } from '../decide/mass-stall';
 import type { LedgerEntry } from '../decide/stall-episode';
-import { AWS_CLIENT_SETTINGS, sendBefore } from './clients';
+import { sendBefore } from './clients';
+import { dynamodb } from './dynamodb-client';
 
-/** Created once per execution environment and reused by warm invocations. */
-const dynamodb = new DynamoDBClient(AWS_CLIENT_SETTINGS);
 
 /** Reads a server's ledger entry with a strongly consistent read; undefined when there is none. */
 export async function readLedgerEntry(

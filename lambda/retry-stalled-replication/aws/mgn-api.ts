@@ -4,25 +4,50 @@ import {
   RetryDataReplicationCommand,
   type SourceServer,
 } from '@aws-sdk/client-mgn';
+import type { ServerScope } from '../decide/hub';
 import { AWS_CLIENT_SETTINGS, sendBefore } from './clients';
+import { spokeCredentials } from './spoke-credentials';
 
 /** Created once per execution environment and reused by warm invocations. */
 const mgn = new MgnClient(AWS_CLIENT_SETTINGS);
+
+/** Hub mode: one client per spoke account, with that account's credentials. */
+const spokeClients = new Map<string, MgnClient>();
+
+/** The client for a scope's account, and MGN's `accountID` parameter (only for global view). */
+function reach(scope: ServerScope): { client: MgnClient; accountID?: string } {
+  switch (scope.access.kind) {
+    case 'home':
+      return { client: mgn };
+    case 'global-view':
+      return { client: mgn, accountID: scope.accountID };
+    case 'spoke-role': {
+      const { roleArn, hubRoleName } = scope.access;
+      let client = spokeClients.get(roleArn);
+      if (client === undefined) {
+        client = new MgnClient({ ...AWS_CLIENT_SETTINGS, credentials: spokeCredentials(roleArn, hubRoleName) });
+        spokeClients.set(roleArn, client);
+      }
+      return { client };
+    }
+  }
+}
 
 /** DescribeSourceServers takes at most this many IDs in its `sourceServerIDs` filter. */
 export const MAX_IDS_PER_DESCRIBE = 200;
 
 /**
- * Reads the given source servers, archived ones included, up to 200 IDs per call. Servers MGN
- * does not know are absent from the map. `accountID` is set only for servers of another account
- * (MGN global view). `onSent` is called once the first request is on its way to MGN.
+ * Reads the given source servers of the scope's account, archived ones included, up to 200 IDs
+ * per call. Servers MGN does not know are absent from the map. `onSent` is called once the first
+ * request is on its way to MGN.
  */
 export async function describeSourceServers(
   sourceServerIDs: readonly string[],
-  accountID: string | undefined,
+  scope: ServerScope,
   latest: number,
   onSent?: () => void,
 ): Promise<Map<string, SourceServer>> {
+  const { client, accountID } = reach(scope);
   const found = new Map<string, SourceServer>();
   let announce = onSent;
   for (let start = 0; start < sourceServerIDs.length; start += MAX_IDS_PER_DESCRIBE) {
@@ -32,7 +57,7 @@ export async function describeSourceServers(
       const command = new DescribeSourceServersCommand({ filters: { sourceServerIDs: ids }, maxResults: 1000, nextToken, accountID });
       if (announce !== undefined) announceSent(command, announce);
       announce = undefined;
-      const page = await sendBefore(latest, 'DescribeSourceServers', (abortSignal) => mgn.send(command, { abortSignal }));
+      const page = await sendBefore(latest, 'DescribeSourceServers', (abortSignal) => client.send(command, { abortSignal }));
       for (const server of page.items ?? []) {
         if (server.sourceServerID !== undefined) found.set(server.sourceServerID, server);
       }
@@ -64,11 +89,12 @@ function announceSent(command: DescribeSourceServersCommand, onSent: () => void)
  * Reads every non-archived source server of the account, a page of up to 1000 at a time. Yields
  * each page as it arrives, so the caller can stop between pages; `latest()` bounds each page's call.
  */
-export async function* describeActiveSourceServers(latest: () => number, accountID?: string): AsyncGenerator<SourceServer[]> {
+export async function* describeActiveSourceServers(latest: () => number, scope: ServerScope): AsyncGenerator<SourceServer[]> {
+  const { client, accountID } = reach(scope);
   let nextToken: string | undefined;
   do {
     const page = await sendBefore(latest(), 'DescribeSourceServers', (abortSignal) =>
-      mgn.send(new DescribeSourceServersCommand({ filters: { isArchived: false }, maxResults: 1000, nextToken, accountID }), { abortSignal }),
+      client.send(new DescribeSourceServersCommand({ filters: { isArchived: false }, maxResults: 1000, nextToken, accountID }), { abortSignal }),
     );
     yield page.items ?? [];
     nextToken = page.nextToken;
@@ -76,8 +102,9 @@ export async function* describeActiveSourceServers(latest: () => number, account
 }
 
 /** Asks MGN to start the next replication initiation at the agent's next handshake. */
-export async function retryDataReplication(sourceServerID: string, accountID: string | undefined, latest: number): Promise<void> {
+export async function retryDataReplication(sourceServerID: string, scope: ServerScope, latest: number): Promise<void> {
+  const { client, accountID } = reach(scope);
   await sendBefore(latest, 'RetryDataReplication', (abortSignal) =>
-    mgn.send(new RetryDataReplicationCommand({ sourceServerID, accountID }), { abortSignal }),
+    client.send(new RetryDataReplicationCommand({ sourceServerID, accountID }), { abortSignal }),
   );
 }

@@ -54,6 +54,26 @@ export class DeadlineExceededError extends Error {
   }
 }
 
+/**
+ * Thrown when the hub cannot assume an account's spoke role for good (the role is missing, does
+ * not trust the hub's role, or an SCP denies it): no call to that account can be made until
+ * someone deploys or fixes the spoke. The message names the role and the fix.
+ */
+export class SpokeRoleUnavailableError extends Error {
+  public override readonly name = 'SpokeRoleUnavailableError';
+
+  constructor(
+    public readonly roleArn: string,
+    public readonly hubRoleName: string,
+    cause: { code: string; message: string },
+  ) {
+    super(
+      `cannot assume ${roleArn} (${cause.code}: ${cause.message}): deploy the spoke template in that account and Region ` +
+        `(the StackSet), and check that its role trusts the hub account's role ${hubRoleName}`,
+    );
+  }
+}
+
 /** The code (exception name) and message of anything thrown, for a log line or a reason. */
 export function errorFacts(error: unknown): { code: string; message: string } {
   return error instanceof Error ? { code: error.name, message: error.message } : { code: 'UnknownError', message: String(error) };

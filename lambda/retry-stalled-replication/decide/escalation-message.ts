@@ -211,7 +211,7 @@ export function formatMassStall(
 }
 
 /** An account-wide problem that stops every retry in an account and Region. */
-export type AccountProblem = 'MGN_NOT_INITIALIZED' | 'ACCESS_DENIED';
+export type AccountProblem = 'MGN_NOT_INITIALIZED' | 'ACCESS_DENIED' | 'SPOKE_ROLE_UNAVAILABLE';
 
 /** The notice for an account-wide problem: sent at most once a week while it lasts. Pure. */
 export function formatAccountNotice(
@@ -236,6 +236,14 @@ export function formatAccountNotice(
         'Check the function role (it is granted mgn:DescribeSourceServers by the stack), service control ' +
         'policies of the account, and permission boundaries. Sweeps keep succeeding meanwhile; this ' +
         'notice repeats at most weekly.',
+    },
+    SPOKE_ROLE_UNAVAILABLE: {
+      subject: `mgn-stall-retry cannot reach ${accountID} ${region}: its spoke role cannot be assumed`,
+      headline: `The mgn-stall-retry hub cannot assume the spoke role of account ${accountID} in Region ${region}, so it cannot read or retry any source server there.`,
+      action:
+        'Deploy the spoke template in this account and Region (add the account to the StackSet\'s OU, or ' +
+        'cdk deploy the spoke stack there), and check that the spoke role trusts the hub account\'s role ' +
+        '(README, "Organization"). Sweeps of other accounts keep succeeding meanwhile; this notice repeats at most weekly.',
     },
   }[problem];
   const message = [wrap(headline), '', `Error: ${error.code}: ${error.message}`, '', 'What to do:', wrap(action)].join('\n');

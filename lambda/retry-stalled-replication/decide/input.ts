@@ -1,4 +1,5 @@
 import { InvalidInputError } from './errors';
+import type { HubAccounts } from './hub';
 import type { Trigger } from './outcomes';
 
 /** The event MGN sends when a source server's data replication stalls or recovers. */
@@ -59,6 +60,8 @@ export interface HomeEnvironment {
   readonly region: string;
   /** Whether this deployment may act on other accounts' servers (MGN global view). */
   readonly globalView: boolean;
+  /** Hub mode: the accounts it serves through their spoke roles. */
+  readonly hub?: HubAccounts;
 }
 
 /**
@@ -184,16 +187,26 @@ function parseManualRequest(body: Record<string, unknown>, home: HomeEnvironment
   return { trigger: 'manual', action: 'RETRY', sourceServerIDs, accountID, dryRun };
 }
 
-/** Another account's servers can be retried only through MGN global view, when the deployment allows it. */
+/**
+ * Another account's servers can be retried through MGN global view, or by a hub: any account of
+ * its organization (the hub bus admits no other), or one of its listed spoke accounts.
+ */
 function requireReachableAccount(accountID: string, field: string, home: HomeEnvironment): string {
-  if (accountID !== home.accountID && !home.globalView) {
+  if (accountID === home.accountID || home.globalView) return accountID;
+  const { hub } = home;
+  if (hub !== undefined) {
+    if (hub.organizationId !== undefined || hub.spokeAccounts.includes(accountID)) return accountID;
     throw new InvalidInputError(
       field,
-      `is ${accountID}, another account than this function's ${home.accountID}: deploy the stack in that account, ` +
-        'or set globalView (MGN global view, from the Organizations management or delegated administrator account)',
+      `is ${accountID}, not one of the hub's spoke accounts (${hub.spokeAccounts.join(', ')}): add it to hub.spokeAccounts ` +
+        'and deploy the spoke template there',
     );
   }
-  return accountID;
+  throw new InvalidInputError(
+    field,
+    `is ${accountID}, another account than this function's ${home.accountID}: deploy the stack in that account, ` +
+      'set globalView (MGN global view, from the Organizations management or delegated administrator account), or use a hub',
+  );
 }
 
 function requireSourceServerIDList(value: unknown): string[] {

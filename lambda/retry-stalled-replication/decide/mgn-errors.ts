@@ -1,4 +1,6 @@
 import { errorFacts } from './errors';
+import type { AccountProblem } from './escalation-message';
+import { Outcome, type AccountOutcome } from './outcomes';
 
 /** How a decision reacts to an error from an MGN call. */
 export type MgnErrorKind =
@@ -8,6 +10,8 @@ export type MgnErrorKind =
   | 'NOT_INITIALIZED'
   /** Denied for good (IAM, an SCP, a permissions boundary): retrying the call cannot help. */
   | 'ACCESS_DENIED'
+  /** Hub mode: the account's spoke role cannot be assumed, so no call reached MGN. */
+  | 'SPOKE_ROLE_UNAVAILABLE'
   /** MGN understood the request and said no (ValidationException or any other 4xx). */
   | 'REFUSED'
   /** Throttling, 5xx, network, timeouts, the function's deadline: the same call may work later. */
@@ -39,6 +43,7 @@ export function classifyMgnError(error: unknown): ClassifiedMgnError {
   const metadata = (error as { $metadata?: { httpStatusCode?: number; attempts?: number } } | undefined)?.$metadata;
   const status = metadata?.httpStatusCode;
   const kind = ((): MgnErrorKind => {
+    if (code === 'SpokeRoleUnavailableError') return 'SPOKE_ROLE_UNAVAILABLE';
     if (code === 'ResourceNotFoundException' || status === 404) return 'NOT_FOUND';
     if (code === 'UninitializedAccountException') return 'NOT_INITIALIZED';
     if (TRANSIENT_AUTH.has(code)) return 'TRANSIENT';
@@ -48,4 +53,21 @@ export function classifyMgnError(error: unknown): ClassifiedMgnError {
     return 'TRANSIENT';
   })();
   return { kind, code, message, ...(metadata?.attempts === undefined ? {} : { attempts: metadata.attempts }) };
+}
+
+/**
+ * The account-wide problem an error shows (one that stops every call in the account), and the
+ * outcome of each server it stops; undefined for a problem of one server or of the moment.
+ */
+export function accountProblemOf(kind: MgnErrorKind): { problem: AccountProblem; outcome: AccountOutcome } | undefined {
+  switch (kind) {
+    case 'NOT_INITIALIZED':
+      return { problem: 'MGN_NOT_INITIALIZED', outcome: Outcome.SKIPPED_MGN_NOT_INITIALIZED };
+    case 'ACCESS_DENIED':
+      return { problem: 'ACCESS_DENIED', outcome: Outcome.SKIPPED_ACCESS_DENIED };
+    case 'SPOKE_ROLE_UNAVAILABLE':
+      return { problem: 'SPOKE_ROLE_UNAVAILABLE', outcome: Outcome.SKIPPED_SPOKE_ROLE_UNAVAILABLE };
+    default:
+      return undefined;
+  }
 }

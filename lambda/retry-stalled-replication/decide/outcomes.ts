@@ -14,11 +14,15 @@ export const Outcome = {
   RETRY_REFUSED: 'RETRY_REFUSED',
   SKIPPED_ACCESS_DENIED: 'SKIPPED_ACCESS_DENIED',
   SKIPPED_MGN_NOT_INITIALIZED: 'SKIPPED_MGN_NOT_INITIALIZED',
+  SKIPPED_SPOKE_ROLE_UNAVAILABLE: 'SKIPPED_SPOKE_ROLE_UNAVAILABLE',
   NOT_FOUND: 'NOT_FOUND',
   RECOVERED: 'RECOVERED',
   FAILED: 'FAILED',
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+/** The outcomes of an account-wide problem: every server of the account is stopped by it. */
+export type AccountOutcome = typeof Outcome.SKIPPED_MGN_NOT_INITIALIZED | typeof Outcome.SKIPPED_ACCESS_DENIED | typeof Outcome.SKIPPED_SPOKE_ROLE_UNAVAILABLE;
 
 /** One server's entry in the invocation result. */
 export interface ServerResult {
@@ -42,7 +46,7 @@ export interface InvocationResult {
 /** What a sweep covered: the next sweep starts again from the first page. */
 export interface SweepSummary {
   /** Set when the sweep could not look at the account at all (MGN not initialized, access denied). */
-  readonly outcome?: typeof Outcome.SKIPPED_MGN_NOT_INITIALIZED | typeof Outcome.SKIPPED_ACCESS_DENIED;
+  readonly outcome?: AccountOutcome;
   readonly reason?: string;
   /** Non-archived servers read from MGN. */
   readonly serversScanned: number;
@@ -56,7 +60,14 @@ export interface SweepSummary {
   /** Stalled servers the sweep had no time left for (at most 100 IDs listed). */
   readonly notReached: readonly string[];
   readonly notReachedCount: number;
+  /** Hub mode: each account swept, in the order swept (the figures above are their sums). */
+  readonly accounts?: readonly AccountSweep[];
+  /** Hub mode: accounts the sweep had no time left for; the next sweep takes them first. */
+  readonly accountsNotReached?: readonly string[];
 }
+
+/** One account's part of a hub's sweep. */
+export type AccountSweep = Omit<SweepSummary, 'accounts' | 'accountsNotReached'> & { readonly accountID: string };
 
 /** What started the invocation. */
 export type Trigger = 'event' | 'manual' | 'schedule';

@@ -13,3 +13,6 @@ export const MetricName = {
   DECISION_EVENTS_FAILED: 'DecisionEventsFailed',
   INVALID_INPUT: 'InvalidInput',
 } as const;
+
+/** The message of every decision line: the dashboard's per-account table and the README's queries filter on it. */
+export const DECISION_LOG_MESSAGE = 'replication retry decision';

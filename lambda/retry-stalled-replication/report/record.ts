@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Outcome, type ServerResult, type Trigger } from '../decide/outcomes';
 import type { EscalationKind } from '../decide/stall-episode';
 import { recordDecisionEvent } from './decision-events';
-import { MetricName } from './metric-names';
+import { MetricName, DECISION_LOG_MESSAGE } from './metric-names';
 import { logger, metrics } from './powertools';
 
 /** Everything known about one server's decision: the result entry plus what explains it. */
@@ -54,7 +54,7 @@ function recordDecision(record: DecisionRecord): void {
   if (record.outcome === Outcome.FAILED) {
     logger.error('replication retry failed', { ...record });
   } else {
-    logger.info('replication retry decision', { ...record });
+    logger.info(DECISION_LOG_MESSAGE, { ...record });
   }
   countOutcome(record);
 }
