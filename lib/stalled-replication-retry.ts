@@ -427,7 +427,7 @@ function createHubBus(scope: Construct, hub: HubSettings): events.EventBus {
     );
   }
   // The bus's own Policy property: one document, no separate policy resources.
-  (bus.node.defaultChild as events.CfnEventBus).policy = new iam.PolicyDocument({ statements }).toJSON();
+  (bus.node.defaultChild as events.CfnEventBus).policy = new iam.PolicyDocument({ statements }).toJSON() as object;
   return bus;
 }
 
