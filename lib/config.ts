@@ -68,6 +68,18 @@ export interface MgnStallRetryConfig {
   readonly opsItems: boolean;
   /** Organization mode: a hub (this deployment) serving spoke accounts; absent: one account. */
   readonly hub?: HubSettings;
+  /** A server past initial sync that lags behind its source by more than this many minutes is lagging. */
+  readonly lagThresholdMinutes: number;
+  /** An agent MGN has not heard from for longer than this many minutes is not seen. */
+  readonly agentSilenceMinutes: number;
+  /** A server within this many days of the end of its free replication period is near its end. */
+  readonly freePeriodWarningDays: number;
+  /** Alarm when this many servers lag for two sweeps in a row, or `off`. */
+  readonly lagAlarmServers: number | 'off';
+  /** Alarm when this many agents are not seen for two sweeps in a row, or `off`. */
+  readonly agentsNotSeenAlarmServers: number | 'off';
+  /** Alarm when this many servers are near the end of their free replication period, or `off`. */
+  readonly nearFreePeriodEndAlarmServers: number | 'off';
 }
 
 export const DEFAULT_CONFIG: MgnStallRetryConfig = {
@@ -89,6 +101,12 @@ export const DEFAULT_CONFIG: MgnStallRetryConfig = {
   massStallMinServers: 10,
   massStallShare: 0.5,
   opsItems: false,
+  lagThresholdMinutes: 60,
+  agentSilenceMinutes: 60,
+  freePeriodWarningDays: 7,
+  lagAlarmServers: 1,
+  agentsNotSeenAlarmServers: 'off',
+  nearFreePeriodEndAlarmServers: 'off',
 };
 
 /** A setting that cannot be used; the message names the key and says what it must be. */
@@ -119,6 +137,9 @@ const listOf = (what: string, ok: (item: string) => boolean): Rule => (value) =>
   const bad = value.find((item) => !ok(item));
   return bad === undefined ? undefined : `must be a list of ${what}; ${JSON.stringify(bad)} is not one`;
 };
+
+const serversOrOff: Rule = (value) =>
+  value === 'off' || integerFrom(1, 100_000)(value) === undefined ? undefined : 'must be a whole number of servers from 1 to 100000, or "off"';
 
 const optionalMatch = (pattern: RegExp, what: string): Rule => (value) =>
   value === undefined || (typeof value === 'string' && pattern.test(value)) ? undefined : `must be ${what}`;
@@ -168,6 +189,12 @@ const RULES: Record<keyof MgnStallRetryConfig, Rule> = {
   hub: checkHub,
   massStallShare: (value) =>
     typeof value === 'number' && value > 0 && value <= 1 ? undefined : 'must be a number above 0 and at most 1, e.g. 0.5',
+  lagThresholdMinutes: integerFrom(1, 10_080, ' of minutes'),
+  agentSilenceMinutes: integerFrom(1, 10_080, ' of minutes'),
+  freePeriodWarningDays: integerFrom(0, 90, ' of days'),
+  lagAlarmServers: serversOrOff,
+  agentsNotSeenAlarmServers: serversOrOff,
+  nearFreePeriodEndAlarmServers: serversOrOff,
 };
 const KNOWN_KEYS = Object.keys(RULES);
 
@@ -276,6 +303,18 @@ export function censusMaxAgeMinutes(sweepSchedule: string): number {
   const unit = (rate[2] ?? '').replace(/s$/, '');
   const minutes = Number(rate[1]) * (unit === 'minute' ? 1 : unit === 'hour' ? 60 : 1440);
   return Math.max(90, 2 * minutes);
+}
+
+/**
+ * Minutes between two sweeps of a rate schedule; an hour for a cron (its gaps vary); undefined
+ * when the sweep is off. Fleet-health alarms use it as their period: two periods are two sweeps.
+ */
+export function sweepIntervalMinutes(sweepSchedule: string): number | undefined {
+  if (sweepSchedule === 'off') return undefined;
+  const rate = RATE.exec(sweepSchedule);
+  if (rate === null) return 60;
+  const unit = (rate[2] ?? '').replace(/s$/, '');
+  return Number(rate[1]) * (unit === 'minute' ? 1 : unit === 'hour' ? 60 : 1440);
 }
 
 function checkEnvironments(value: unknown): string | undefined {

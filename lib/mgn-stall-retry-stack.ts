@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DEFAULT_CONFIG, type MgnStallRetryConfig } from './config';
 import { RetryMonitoring } from './retry-monitoring';
+import { SavedQueries } from './saved-queries';
 import { StalledReplicationRetry } from './stalled-replication-retry';
 
 export interface MgnStallRetryStackProps extends StackProps {
@@ -21,6 +22,7 @@ export class MgnStallRetryStack extends Stack {
     super(scope, id, props);
     this.retry = new StalledReplicationRetry(this, 'StalledReplicationRetry', props.config ?? DEFAULT_CONFIG);
     this.monitoring = new RetryMonitoring(this, 'Monitoring', { retry: this.retry });
+    new SavedQueries(this, 'SavedQueries', { retry: this.retry });
     // What an operator looks up after deploying (README: testing by hand, redriving, clean-up).
     const outputs: [id: string, value: string, description: string][] = [
       ['FunctionName', this.retry.function.functionName, 'Invoke this function with a payload from events/ to retry servers by hand'],

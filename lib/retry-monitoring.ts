@@ -5,6 +5,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Outcome } from '../lambda/retry-stalled-replication/decide/outcomes';
 import { DECISION_LOG_MESSAGE } from '../lambda/retry-stalled-replication/report/metric-names';
+import { FleetHealthMonitoring } from './fleet-health-monitoring';
 import { METRIC_NAMESPACE, SERVICE_NAME, type StalledReplicationRetry } from './stalled-replication-retry';
 
 /** Every `Reason` the function gives `RetrySkipped`: the outcomes that are neither a retry, a recovery nor a failure. */
@@ -62,6 +63,7 @@ export class RetryMonitoring extends Construct {
       return alarm;
     };
 
+    const fleetHealth = new FleetHealthMonitoring(this, 'FleetHealth', { retry });
     this.alarms = [
       anyAtAll(
         'FunctionErrorsAlarm',
@@ -92,6 +94,7 @@ export class RetryMonitoring extends Construct {
         'mgn-stall-retry: a server is still stalled after its retry budget, or has been stalled too long; a person ' +
           'needs to act. The notification names the server and its error.',
       ),
+      ...fleetHealth.alarms,
     ];
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -141,6 +144,9 @@ export class RetryMonitoring extends Construct {
         fn.metricDuration({ period: PERIOD, statistic: 'Maximum', label: 'max' }),
       ]),
     );
+    const [fleetHeading, ...fleetGraphs] = fleetHealth.widgets;
+    if (fleetHeading !== undefined) this.dashboard.addWidgets(fleetHeading);
+    if (fleetGraphs.length > 0) this.dashboard.addWidgets(...fleetGraphs);
     // Per account from the decision lines, not from metrics with an account dimension: each
     // dimension value would be a custom metric of its own, billed monthly for every account,
     // metric and reason, and alarms would need metric math to add them up again. The lines carry

@@ -85,6 +85,8 @@ export class StalledReplicationRetry extends Construct {
   public readonly hubBus?: events.EventBus;
   /** Hub mode: the rule that delivers the spokes' stall events to the function. */
   public readonly hubStallEventRule?: events.Rule;
+  /** The validated settings, defaults filled in. */
+  public readonly config: MgnStallRetryConfig;
 
   constructor(scope: Construct, id: string, props: StalledReplicationRetryProps = {}) {
     super(scope, id);
@@ -93,6 +95,7 @@ export class StalledReplicationRetry extends Construct {
     const given = Object.fromEntries(Object.entries(settings as Record<string, unknown>).filter(([, value]) => value !== undefined));
     const config: MgnStallRetryConfig = { ...DEFAULT_CONFIG, ...given };
     validateConfig(config, id);
+    this.config = config;
     const stack = Stack.of(this);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -176,6 +179,9 @@ export class StalledReplicationRetry extends Construct {
         RETRY_AGENTLESS: String(config.retryAgentless),
         MASS_STALL_MIN_SERVERS: String(config.massStallMinServers),
         MASS_STALL_SHARE: String(config.massStallShare),
+        LAG_THRESHOLD_MINUTES: String(config.lagThresholdMinutes),
+        AGENT_SILENCE_MINUTES: String(config.agentSilenceMinutes),
+        FREE_PERIOD_WARNING_DAYS: String(config.freePeriodWarningDays),
         CENSUS_MAX_AGE_MINUTES: String(censusMaxAgeMinutes(config.sweepSchedule)),
         OPS_ITEMS: String(config.opsItems),
         ...(config.hub === undefined

@@ -1,4 +1,5 @@
 import { ConfigurationError } from './decide/errors';
+import type { HealthPolicy } from './decide/fleet-health';
 import type { HubAccounts } from './decide/hub';
 import { isReplicationError, type ErrorAction, type ReplicationError } from './decide/triage';
 
@@ -39,6 +40,8 @@ export interface HandlerConfig {
   readonly opsItems: boolean;
   /** Hub mode: the spoke accounts served through their spoke roles; absent in single-account mode. */
   readonly hub?: HubAccounts;
+  /** What the sweep's fleet health counts as at risk. */
+  readonly health: HealthPolicy;
 }
 
 /** Reads and checks the environment; a missing or malformed value stops the cold start. */
@@ -70,6 +73,11 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     censusMaxAgeMinutes: integer(env, 'CENSUS_MAX_AGE_MINUTES', 0),
     opsItems: boolean(env, 'OPS_ITEMS'),
     ...(env['HUB'] === undefined ? {} : { hub: hubAccounts(env['HUB']) }),
+    health: {
+      lagThresholdMinutes: integer(env, 'LAG_THRESHOLD_MINUTES', 1),
+      agentSilenceMinutes: integer(env, 'AGENT_SILENCE_MINUTES', 1),
+      freePeriodWarningDays: integer(env, 'FREE_PERIOD_WARNING_DAYS', 0),
+    },
   };
 }
 

@@ -1,9 +1,11 @@
 import { readHubAccounts, writeHubBacklog, type HubAccountsState } from './aws/hub-ledger';
 import { bestEffort } from './attempt-ledger';
+import { combineHealth } from './decide/fleet-health';
 import { scopeOf } from './decide/hub';
 import type { RetryRequest } from './decide/input';
 import type { AccountSweep, ServerResult, SweepSummary } from './decide/outcomes';
 import type { Invocation } from './invocation';
+import { publishFleetHealth } from './report/fleet-metrics';
 import { logger } from './report/powertools';
 import { sweepAccount } from './sweep-servers';
 
@@ -21,7 +23,11 @@ const NOT_REACHED_LISTED = 100;
  */
 export async function sweepAccounts(request: RetryRequest, invocation: Invocation): Promise<{ results: ServerResult[]; sweep: SweepSummary }> {
   const { config, deadline, dryRun } = invocation;
-  if (config.hub === undefined) return sweepAccount(scopeOf(request.accountID, config), request, invocation);
+  if (config.hub === undefined) {
+    const single = await sweepAccount(scopeOf(request.accountID, config), request, invocation);
+    if (single.sweep.fleetHealth !== undefined) publishFleetHealth(single.sweep.fleetHealth);
+    return single;
+  }
 
   const accounts = accountsToSweep(await knownAccounts(invocation), config.homeAccountID, config.hub.spokeAccounts, invocation.now());
   const results: ServerResult[] = [];
@@ -37,6 +43,7 @@ export async function sweepAccounts(request: RetryRequest, invocation: Invocatio
       const account = await sweepAccount(scopeOf(accountID, config), request, invocation);
       results.push(...account.results);
       swept.push({ accountID, ...account.sweep });
+      if (account.sweep.fleetHealth !== undefined) publishFleetHealth(account.sweep.fleetHealth, accountID);
     } catch (error) {
       // Already logged by the account's sweep; the others go on, and the invocation fails at the end.
       failure ??= error instanceof Error ? error : new Error(String(error));
@@ -50,7 +57,9 @@ export async function sweepAccounts(request: RetryRequest, invocation: Invocatio
   }
   if (notReached.length > 0) logger.warn('sweep stopped before the function timeout; the next sweep starts with these accounts', { accountsNotReached: notReached });
   if (failure !== undefined) throw failure;
-  return { results, sweep: summarize(swept, notReached) };
+  const sweep = summarize(swept, notReached);
+  if (sweep.fleetHealth !== undefined) publishFleetHealth(sweep.fleetHealth);
+  return { results, sweep };
 }
 
 /** The hub's record of the accounts it heard from; a failure to read it sweeps the listed accounts only. */
@@ -71,9 +80,16 @@ export function accountsToSweep(known: HubAccountsState, homeAccountID: string, 
   return [...new Set([...first, ...all])];
 }
 
+/**
+ * The hub's sweep as one: sums of the accounts' figures, and the fleet health of the accounts
+ * whose every page was read (the totals the dashboard and alarms read). Each account's entry keeps its health
+ * figures; the servers at risk are listed once, in the totals, with their account.
+ */
 function summarize(swept: readonly AccountSweep[], accountsNotReached: readonly string[]): SweepSummary {
   const sum = (field: 'serversScanned' | 'pagesRead' | 'stalledServersFound' | 'recoveriesFound' | 'notReachedCount'): number =>
     swept.reduce((total, account) => total + account[field], 0);
+  const healthy = swept.flatMap(({ accountID, fleetHealth }) => (fleetHealth === undefined ? [] : [{ accountID, health: fleetHealth }]));
+  const fleetHealth = healthy.length === 0 ? undefined : combineHealth(healthy);
   return {
     serversScanned: sum('serversScanned'),
     pagesRead: sum('pagesRead'),
@@ -82,7 +98,10 @@ function summarize(swept: readonly AccountSweep[], accountsNotReached: readonly 
     recoveriesFound: sum('recoveriesFound'),
     notReached: swept.flatMap((account) => account.notReached).slice(0, NOT_REACHED_LISTED),
     notReachedCount: sum('notReachedCount'),
-    accounts: swept,
+    ...(fleetHealth === undefined ? {} : { fleetHealth }),
+    accounts: swept.map(({ fleetHealth: health, ...account }) =>
+      health === undefined ? account : { ...account, fleetHealth: { ...health, atRisk: [] } },
+    ),
     accountsNotReached,
   };
 }

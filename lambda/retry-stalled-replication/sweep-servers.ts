@@ -17,6 +17,7 @@ import type { ServerScope } from './decide/hub';
 import type { RetryRequest } from './decide/input';
 import { accountProblemOf, classifyMgnError, type ClassifiedMgnError } from './decide/mgn-errors';
 import { Outcome, type ServerResult, type SweepSummary } from './decide/outcomes';
+import { healthTally } from './decide/fleet-health';
 import { FLEET_NOTICE_SERVERS, assessFleet, countFleet, massStallReason, type FleetState } from './decide/mass-stall';
 import { isReplicating, toServerFacts, type ServerFacts } from './decide/server-facts';
 import { massStallPolicy, stalledServerLine } from './fleet';
@@ -64,11 +65,13 @@ export async function sweepAccount(
   let pagesRead = 0;
   let scanComplete = true;
   let scanError: Error | undefined;
+  const health = healthTally(config.health, now());
   try {
     for await (const page of describeActiveSourceServers(() => deadline.forWork(), scope)) {
       pagesRead += 1;
       serversScanned += page.length;
       for (const server of page) {
+        health.add(server);
         const id = server.sourceServerID;
         if (id === undefined) continue;
         const state = server.dataReplicationInfo?.dataReplicationState;
@@ -128,6 +131,8 @@ export async function sweepAccount(
     recoveriesFound: recovering.length,
     notReached: notReached.slice(0, NOT_REACHED_LISTED),
     notReachedCount: notReached.length,
+    // Only a scan that read every page can count the fleet.
+    ...(scanComplete ? { fleetHealth: health.result() } : {}),
   };
   if (notReached.length > 0 || (!scanComplete && scanError === undefined)) {
     logger.warn('sweep stopped before the function timeout; the next sweep starts with the servers it did not reach', { ...sweep });

@@ -528,6 +528,8 @@ describe('the sweep', () => {
     expect(mgn).toHaveReceivedCommandWith(DescribeSourceServersCommand, { filters: { sourceServerIDs: [0, 5, 10, 15, 20].map(id) } });
     expect(result.sweep).toEqual({
       serversScanned: 25, pagesRead: 3, scanComplete: true, stalledServersFound: 5, recoveriesFound: 0, notReached: [], notReachedCount: 0,
+      // These records carry no lag, last-seen time or elapsed duration: unknown, never 0.
+      fleetHealth: expect.objectContaining({ byState: { CONTINUOUS: 20, STALLED: 5 }, lagging: 0, unknown: { lag: 25, backlog: 0, lastSeen: 25, elapsed: 25 } }) as unknown,
     });
     expect(result.results.map((entry) => entry.outcome)).toEqual(['RETRIED', 'RETRIED', 'RETRIED', 'RETRIED', 'RETRIED']);
     expect(mgn.commandCalls(RetryDataReplicationCommand).map((call) => call.args[0].input.sourceServerID).sort()).toEqual(

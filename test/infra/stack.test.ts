@@ -382,14 +382,47 @@ describe('queues', () => {
 describe('alarms and dashboard', () => {
   const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Record<string, unknown> }[];
 
-  it('alarm on errors, throttles, both queues and spent budgets, each notifying the topic', () => {
+  it('alarm on errors, throttles, both queues, spent budgets and lagging servers, each notifying the topic', () => {
     expect(alarms.map((alarm) => alarm.Properties['MetricName']).sort()).toEqual([
-      'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors', 'RetryBudgetExhausted', 'Throttles',
+      'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors', 'RetryBudgetExhausted', 'ServersLagging', 'Throttles',
     ]);
     for (const alarm of alarms) {
       expect(alarm.Properties['AlarmActions']).toEqual([{ Ref: expect.stringMatching(/NotificationTopic/) as string }]);
-      expect(alarm.Properties['TreatMissingData']).toBe('notBreaching');
+      // Fleet-health gauges come once per sweep: a sweep without figures keeps the alarm's state.
+      expect(alarm.Properties['TreatMissingData']).toBe(alarm.Properties['MetricName'] === 'ServersLagging' ? 'missing' : 'notBreaching');
     }
+  });
+
+  it('alarm when 1 server or more lags for two consecutive hourly sweeps, and say when it is over', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'MgnStallRetry', MetricName: 'ServersLagging', Dimensions: [{ Name: 'service', Value: 'mgn-stall-retry' }], Statistic: 'Maximum',
+      Period: 3600, EvaluationPeriods: 2, DatapointsToAlarm: 2, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      OKActions: [{ Ref: Match.stringLikeRegexp('NotificationTopic') }],
+    });
+  });
+
+  it('add the other fleet-health alarms only when their settings ask, with the sweep interval as period', () => {
+    const alarmsOf = (config: Partial<MgnStallRetryConfig>): { MetricName: string; Period: number; Threshold: number }[] =>
+      (Object.values(synthesizeWith(`Fleet${Object.keys(config).join('')}`, config).findResources('AWS::CloudWatch::Alarm')) as { Properties: { MetricName: string; Period: number; Threshold: number } }[])
+        .map((alarm) => alarm.Properties)
+        .filter((alarm) => ['ServersLagging', 'AgentsNotSeen', 'ServersNearFreePeriodEnd'].includes(alarm.MetricName));
+    expect(alarmsOf({ sweepSchedule: 'rate(15 minutes)', lagAlarmServers: 5, agentsNotSeenAlarmServers: 2, nearFreePeriodEndAlarmServers: 1 }).map((alarm) => [alarm.MetricName, alarm.Period, alarm.Threshold])).toEqual([
+      ['ServersLagging', 900, 5], ['AgentsNotSeen', 900, 2], ['ServersNearFreePeriodEnd', 900, 1],
+    ]);
+    expect(alarmsOf({ lagAlarmServers: 'off' })).toEqual([]);
+    expect(alarmsOf({ sweepSchedule: 'off' })).toEqual([]);
+  });
+
+  it('save a Logs Insights query per question, listed together under mgn-stall-retry/', () => {
+    const queries = Object.values(template.findResources('AWS::Logs::QueryDefinition')) as { Properties: { Name: string; QueryString: string; LogGroupNames: unknown[] } }[];
+    expect(queries.map((query) => query.Properties.Name).sort()).toEqual([
+      'mgn-stall-retry/Every decision for one server', 'mgn-stall-retry/Last stall episode of one server', 'mgn-stall-retry/Which servers lag',
+    ]);
+    for (const query of queries) expect(query.Properties.LogGroupNames).toEqual([{ Ref: expect.stringMatching(/LogGroup/) as string }]);
+    const byName = Object.fromEntries(queries.map((query) => [query.Properties.Name, query.Properties.QueryString]));
+    expect(byName['mgn-stall-retry/Which servers lag']).toContain('filter message = "invocation complete"');
+    expect(byName['mgn-stall-retry/Every decision for one server']).toContain('sourceServerID = "s-00000000000000000"');
+    expect(byName['mgn-stall-retry/Last stall episode of one server']).toMatch(/by episodeStartedAt\n\| sort episodeStartedAt desc\n\| limit 1/);
   });
 
   it('watch the custom metric in the MgnStallRetry namespace', () => {
@@ -426,6 +459,18 @@ describe('alarms and dashboard', () => {
     for (const name of ['TriggeredRules', 'ReplicationRetried', 'RetrySkipped', 'SKIPPED_COOLDOWN', 'ReplicationRecovered', 'StallDuration', 'p50', 'RetryBudgetExhausted', 'RetryFailed', 'Errors', 'ApproximateNumberOfMessagesVisible', 'StalledServersFound']) {
       expect(body).toContain(name);
     }
+  });
+
+  it('show a Fleet health row: states stacked, lagging servers, max lag, backlog, agents not seen, near free-period end', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as { Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } } }[];
+    const body = dashboard?.Properties.DashboardBody['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'x')).join('') ?? '';
+    const widgets = (JSON.parse(body) as { widgets: { type: string; properties: { title?: string; stacked?: boolean; metrics?: unknown[][] } }[] }).widgets;
+    const fleet = widgets.filter((widget) => widget.properties.metrics?.some((metric) => ['ServersByReplicationState', 'ServersLagging', 'MaxLagSeconds', 'BackloggedBytes', 'AgentsNotSeen', 'ServersNearFreePeriodEnd'].includes(String(metric[1]))));
+    expect(fleet.map((widget) => widget.properties.title)).toEqual([
+      'Servers by replication state', 'Servers lagging > 60 min', 'Max lag (seconds)', 'Backlog (bytes)', 'Agents not seen > 60 min', 'Near free-period end (≤ 7 d)',
+    ]);
+    expect(fleet[0]?.properties.stacked).toBe(true);
+    expect(fleet[0]?.properties.metrics).toHaveLength(12);
   });
 });
 

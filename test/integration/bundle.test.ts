@@ -187,6 +187,8 @@ describe('the sweep of the synthesized bundle', () => {
       if (!outcome?.ok) throw new Error(`sweep failed: ${JSON.stringify(outcome)}`);
       expect(outcome.result.sweep).toEqual({
         serversScanned: 2500, pagesRead: 3, scanComplete: true, stalledServersFound: 40, recoveriesFound: 0, notReached: [], notReachedCount: 0,
+        // The stalled servers are two hours behind: lagging, and listed (the first 50) as at risk.
+        fleetHealth: expect.objectContaining({ byState: { CONTINUOUS: 2460, STALLED: 40 }, lagging: 40, maxLagSeconds: 7200, atRiskCount: 40 }) as unknown,
       });
       // Three pages, then the 40 stalled servers read again by ID right before their decisions, in
       // batches of the sweep's concurrency (5): the state a decision acts on is milliseconds old.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, censusMaxAgeMinutes, parseConfig } from '../../lib/config';
+import { ConfigError, DEFAULT_CONFIG, censusMaxAgeMinutes, parseConfig, sweepIntervalMinutes } from '../../lib/config';
 
 function rejection(raw: unknown): string {
   try {
@@ -41,6 +41,8 @@ describe('parseConfig', () => {
       environments: [{ account: '111122223333', region: 'eu-west-1' }, { account: '444455556666', region: 'eu-west-1' }],
       globalView: true, errorPolicy: { AGENT_NOT_SEEN: 'retry', UNSTABLE_NETWORK: 'escalate' }, retryAgentless: true,
       massStallMinServers: 25, massStallShare: 0.8, opsItems: true,
+      lagThresholdMinutes: 30, agentSilenceMinutes: 120, freePeriodWarningDays: 14,
+      lagAlarmServers: 'off', agentsNotSeenAlarmServers: 3, nearFreePeriodEndAlarmServers: 1,
     };
     expect(parseConfig(all)).toEqual(all);
   });
@@ -60,6 +62,13 @@ describe('parseConfig', () => {
     'trusts a census taken by the %s sweep for %d minutes',
     (schedule, minutes) => {
       expect(censusMaxAgeMinutes(schedule)).toBe(minutes);
+    },
+  );
+
+  it.each<[string, number | undefined]>([['rate(1 hour)', 60], ['rate(15 minutes)', 15], ['rate(2 days)', 2880], ['cron(0 6 * * ? *)', 60], ['off', undefined]])(
+    'gives fleet-health alarms the %s sweep\'s interval (%s minutes)',
+    (schedule, minutes) => {
+      expect(sweepIntervalMinutes(schedule)).toBe(minutes);
     },
   );
 
@@ -150,6 +159,14 @@ describe('parseConfig', () => {
     ['retryAgentless as a string', { retryAgentless: 'yes' }, /mgnStallRetry\.retryAgentless must be true or false/],
     ['a mass-stall share of 0', { massStallShare: 0 }, /mgnStallRetry\.massStallShare must be a number above 0 and at most 1/],
     ['a mass-stall share as a percentage', { massStallShare: 50 }, /mgnStallRetry\.massStallShare/],
+    ['a lag threshold of 0 minutes', { lagThresholdMinutes: 0 }, /mgnStallRetry\.lagThresholdMinutes must be a whole number of minutes from 1 to 10080/],
+    ['a lag threshold as text', { lagThresholdMinutes: '60' }, /mgnStallRetry\.lagThresholdMinutes/],
+    ['an agent silence of 1.5 minutes', { agentSilenceMinutes: 1.5 }, /mgnStallRetry\.agentSilenceMinutes must be a whole number of minutes/],
+    ['a warning beyond the 90 free days', { freePeriodWarningDays: 91 }, /mgnStallRetry\.freePeriodWarningDays must be a whole number of days from 0 to 90/],
+    ['a lag alarm of 0 servers', { lagAlarmServers: 0 }, /mgnStallRetry\.lagAlarmServers must be a whole number of servers from 1 to 100000, or "off"/],
+    ['a lag alarm switched off with false', { lagAlarmServers: false }, /mgnStallRetry\.lagAlarmServers/],
+    ['an agents alarm of "on"', { agentsNotSeenAlarmServers: 'on' }, /mgnStallRetry\.agentsNotSeenAlarmServers/],
+    ['a free-period alarm of -1', { nearFreePeriodEndAlarmServers: -1 }, /mgnStallRetry\.nearFreePeriodEndAlarmServers/],
     ['a mass-stall minimum of 0', { massStallMinServers: 0 }, /mgnStallRetry\.massStallMinServers must be a whole number from 1/],
     ['malformed JSON', '{cooldownMinutes:5}', /mgnStallRetry is not valid JSON/],
     ['an array', [1, 2], /mgnStallRetry must be a JSON object of settings, got an array/],

@@ -17,6 +17,9 @@ const complete = {
   RETRY_AGENTLESS: 'false',
   MASS_STALL_MIN_SERVERS: '10',
   MASS_STALL_SHARE: '0.5',
+  LAG_THRESHOLD_MINUTES: '60',
+  AGENT_SILENCE_MINUTES: '60',
+  FREE_PERIOD_WARNING_DAYS: '7',
   CENSUS_MAX_AGE_MINUTES: '120',
   OPS_ITEMS: 'true',
 };
@@ -45,6 +48,7 @@ describe('readHandlerConfig', () => {
       massStallShare: 0.5,
       censusMaxAgeMinutes: 120,
       opsItems: true,
+      health: { lagThresholdMinutes: 60, agentSilenceMinutes: 60, freePeriodWarningDays: 7 },
     });
   });
 
@@ -58,6 +62,8 @@ describe('readHandlerConfig', () => {
     ['an unknown error in the policy', { ERROR_POLICY: '{"AGENT_GONE":"retry"}' }, /ERROR_POLICY has an invalid entry "AGENT_GONE"/],
     ['a share above 1', { MASS_STALL_SHARE: '1.5' }, /MASS_STALL_SHARE must be a number above 0 and at most 1/],
     ['a share of 0', { MASS_STALL_SHARE: '0' }, /MASS_STALL_SHARE/],
+    ['a lag threshold of 0 minutes', { LAG_THRESHOLD_MINUTES: '0' }, /LAG_THRESHOLD_MINUTES must be an integer of at least 1/],
+    ['a fractional warning period', { FREE_PERIOD_WARNING_DAYS: '1.5' }, /FREE_PERIOD_WARNING_DAYS must be an integer/],
     ['no skip list variable at all', { SKIP_LIFECYCLE_STATES: undefined }, /SKIP_LIFECYCLE_STATES is not set/],
   ])('stops the cold start on %s, naming the variable', (_name, change, message) => {
     expect(() => readHandlerConfig({ ...complete, ...change })).toThrow(ConfigurationError);

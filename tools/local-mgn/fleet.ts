@@ -22,6 +22,14 @@ export interface LocalSourceServer {
   refusesRetry?: boolean;
   /** `dataReplicationInitiation.nextAttemptDateTime` (epoch ms): MGN's own next initiation attempt while STALLED. */
   nextAttemptAt?: number;
+  /** `dataReplicationInfo.lagDuration`, as MGN writes it (an ISO 8601 duration), or any odd text to test with. */
+  lagDuration?: string;
+  /** `replicatedDisks[].backloggedStorageBytes`, one entry per disk (null: a disk without the figure). */
+  backloggedBytes?: (number | null)[];
+  /** `lifeCycle.lastSeenByServiceDateTime` (epoch ms, or any odd text to test with). */
+  lastSeenAt?: number | string;
+  /** `lifeCycle.elapsedReplicationDuration`, as MGN writes it (an ISO 8601 duration). */
+  elapsedReplicationDuration?: string;
 }
 
 /** The replication initiation steps, in MGN's order (API model `DataReplicationInitiationStepName`). */
@@ -51,7 +59,8 @@ export function failingStep(error: string | undefined): string | undefined {
 
 /**
  * A fleet of `size` source servers with deterministic IDs, `stalled` of them STALLED (spread
- * evenly, with a network error), the rest replicating normally.
+ * evenly, with a network error, two hours behind), the rest replicating normally (seconds
+ * behind, nothing backlogged, up to 79 days into their free replication period).
  */
 export function generateFleet(
   size: number,
@@ -67,6 +76,9 @@ export function generateFleet(
       lifeCycleState: 'READY_FOR_TEST',
       isArchived: false,
       hostname: `server-${index}`,
+      lagDuration: isStalled ? 'PT2H' : 'PT4S',
+      backloggedBytes: [0, 0],
+      elapsedReplicationDuration: `P${index % 80}DT3H`,
       ...(isStalled ? { replicationError: { error: 'UNSTABLE_NETWORK', rawError: 'connection to replication server lost' }, afterRetry } : {}),
     };
   });
@@ -125,9 +137,24 @@ export function renderSourceServer(server: LocalSourceServer, account: string, r
     tags: server.tags ?? {},
     replicationType: server.replicationType ?? 'AGENT_BASED',
     ...(server.applicationID ? { applicationID: server.applicationID } : {}),
-    lifeCycle: { state: server.lifeCycleState },
+    lifeCycle: {
+      state: server.lifeCycleState,
+      ...(server.lastSeenAt === undefined
+        ? {}
+        : { lastSeenByServiceDateTime: typeof server.lastSeenAt === 'number' ? new Date(server.lastSeenAt).toISOString() : server.lastSeenAt }),
+      ...(server.elapsedReplicationDuration === undefined ? {} : { elapsedReplicationDuration: server.elapsedReplicationDuration }),
+    },
     dataReplicationInfo: {
       dataReplicationState: server.replicationState,
+      ...(server.lagDuration === undefined ? {} : { lagDuration: server.lagDuration }),
+      ...(server.backloggedBytes === undefined
+        ? {}
+        : {
+            replicatedDisks: server.backloggedBytes.map((bytes, index) => ({
+              deviceName: `/dev/xvd${String.fromCharCode(97 + (index % 26))}`,
+              ...(bytes === null ? {} : { backloggedStorageBytes: bytes }),
+            })),
+          }),
       ...(server.replicationState === 'STALLED' && server.replicationError
         ? { dataReplicationError: server.replicationError }
         : {}),

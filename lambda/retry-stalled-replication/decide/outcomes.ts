@@ -1,3 +1,5 @@
+import type { FleetHealth } from './fleet-health';
+
 /** Every outcome a server can have in one invocation. README, "Outcomes", explains each. */
 export const Outcome = {
   RETRIED: 'RETRIED',
@@ -60,6 +62,8 @@ export interface SweepSummary {
   /** Stalled servers the sweep had no time left for (at most 100 IDs listed). */
   readonly notReached: readonly string[];
   readonly notReachedCount: number;
+  /** The fleet's health from the pages read; absent when the scan did not read every page. */
+  readonly fleetHealth?: FleetHealth;
   /** Hub mode: each account swept, in the order swept (the figures above are their sums). */
   readonly accounts?: readonly AccountSweep[];
   /** Hub mode: accounts the sweep had no time left for; the next sweep takes them first. */

@@ -12,6 +12,12 @@ export const MetricName = {
   MGN_NOT_INITIALIZED: 'MgnNotInitialized',
   DECISION_EVENTS_FAILED: 'DecisionEventsFailed',
   INVALID_INPUT: 'InvalidInput',
+  SERVERS_BY_REPLICATION_STATE: 'ServersByReplicationState',
+  SERVERS_LAGGING: 'ServersLagging',
+  MAX_LAG_SECONDS: 'MaxLagSeconds',
+  BACKLOGGED_BYTES: 'BackloggedBytes',
+  AGENTS_NOT_SEEN: 'AgentsNotSeen',
+  SERVERS_NEAR_FREE_PERIOD_END: 'ServersNearFreePeriodEnd',
 } as const;
 
 /** The message of every decision line: the dashboard's per-account table and the README's queries filter on it. */
