@@ -45,11 +45,14 @@ export async function claimStall(
   early?: EarlyRead,
 ): Promise<StallClaim> {
   for (let round = 0; round < ledger.policy.maxAttempts + EXTRA_ROUNDS; round += 1) {
-    const read =
-      round === 0 && early !== undefined
-        ? await early.catch(() => readReporting(ledger, key, sighting.now, latest))
-        : await readReporting(ledger, key, sighting.now, latest);
+    const fromEarly = round === 0 && early !== undefined;
+    const readNow = (): Promise<ReadEntry | undefined> => readLedgerEntry(ledger.tableName, key, { now: sighting.now, maxAttempts: ledger.policy.maxAttempts }, latest);
+    const read = fromEarly ? await early.catch(readNow) : await readNow();
     const plan = planStall(key, read?.entry, ledger.policy, sighting, read?.rewrite ?? false, triage);
+    // The early read was taken before MGN answered: a claim is checked by its conditional write,
+    // but a skip writes nothing, so it is planned again from a read taken now.
+    if (fromEarly && !plan.mustWrite) continue;
+    reportProblems(key, read);
     const problems = read?.problems ?? [];
     if (dryRun || plan.next === undefined) return { plan, problems, ...(read ? { stored: read.entry } : {}) };
     if (!plan.mustWrite) {
@@ -114,7 +117,8 @@ export function readEarly(
   latest: number,
 ): { entry: EarlyRead; census: Promise<StoredCensus | undefined> } {
   const both = readEntryAndCensus(ledger.tableName, key, accountID, { now, maxAttempts: ledger.policy.maxAttempts }, latest);
-  const entry = both.then(({ entry: read }) => reportProblems(key, read));
+  // Reported by the claim that plans from it: it may be read again before it is used.
+  const entry = both.then(({ entry: read }) => read);
   const census = both.then((read) => read.census);
   entry.catch(() => undefined);
   census.catch(() => undefined);

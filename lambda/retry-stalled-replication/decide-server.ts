@@ -14,9 +14,11 @@ import {
   claimEscalation,
   closeEpisode,
   ledgerKey,
+  opsItemOf,
   recordRetryProblem,
   releaseAttempt,
   type ClosedEpisode,
+  type EndedEpisode,
   type EscalationKind,
   type LedgerEntry,
   type StallPlan,
@@ -24,6 +26,7 @@ import {
 import { massStallPolicy, type FleetLookup } from './fleet';
 import type { Invocation } from './invocation';
 import { noticeAccountProblem, resolveOpsItemQuietly, sendEscalation } from './notify';
+import { recordDecisionEvent } from './report/decision-events';
 import { logger } from './report/powertools';
 import { finish, type DecisionRecord } from './report/record';
 
@@ -109,7 +112,7 @@ async function endEpisode(facts: ServerFacts, known: Known, base: DecisionBase, 
       : finish({ ...context, outcome: Outcome.SKIPPED_NOT_STALLED, reason: `data replication state is ${state}, not STALLED` });
   }
   const summary = `${plural(closed.attempts, 'retry', 'retries')} and ${closed.stallSeconds} s stalled`;
-  const opsItemId = closed.next.escalation?.opsItemId;
+  const opsItemId = opsItemOf(closed.next);
   if (!dryRun && opsItemId !== undefined) {
     await resolveOpsItemQuietly(opsItemId, `replicating again (${state}) after ${summary}`, deadline.forWork());
   }
@@ -148,6 +151,7 @@ async function decideStall(facts: ServerFacts, known: Known, base: DecisionBase,
   };
   const early = base.early?.sourceServerID === facts.sourceServerID ? base.early.entry : undefined;
   const { plan, stored, problems } = await claimStall(ledger, key, sighting, deadline.forWork(), dryRun, verdictOfTriage, early);
+  if (plan.endedEpisode !== undefined && !dryRun) await closeEndedEpisode(plan.endedEpisode, known, invocation);
   const context: Known = {
     ...known,
     ...ignoredTime(stalled),
@@ -202,6 +206,28 @@ async function decideStall(facts: ServerFacts, known: Known, base: DecisionBase,
           return finish({ ...record, reason: `${spent}; ${noticeReason(verdict.notice, verdict.noticeTime)}` });
       }
     }
+  }
+}
+
+/**
+ * The previous episode a snapshot showed over (no recovery was seen in between): its recovery is
+ * announced as such, apart from this decision, and its OpsItem resolved.
+ */
+async function closeEndedEpisode(ended: EndedEpisode, known: Known, invocation: Invocation): Promise<void> {
+  const summary = `${plural(ended.attempts, 'retry', 'retries')} and ${ended.stallSeconds} s stalled`;
+  recordDecisionEvent({
+    sourceServerID: known.sourceServerID,
+    accountID: known.accountID,
+    outcome: Outcome.RECOVERED,
+    reason: `a snapshot shows the server replicated after the stall episode that began at ${iso(ended.episodeStartedAt)} (${summary}); it stalled again since`,
+    attempts: ended.attempts,
+    stallSeconds: ended.stallSeconds,
+    episodeStartedAt: ended.episodeStartedAt,
+    ...(known.hostname === undefined ? {} : { hostname: known.hostname }),
+    dryRun: false,
+  });
+  if (ended.opsItemId !== undefined) {
+    await resolveOpsItemQuietly(ended.opsItemId, `replicated again after ${summary}, then stalled again: a new episode follows`, invocation.deadline.forWork());
   }
 }
 
@@ -300,7 +326,12 @@ async function accessDenied(
       return { record: { ...denied, escalated: 'ACCESS_DENIED' }, entry };
     }
   } catch (error) {
-    logger.warn('could not record or notify the denied retry; the next decision does', { key: claimed.key, error: error as Error });
+    // The notice stays owed; failing the server makes the platform retry it, and that decision sends it.
+    const { code, message } = errorFacts(error);
+    return {
+      record: { ...denied, outcome: Outcome.FAILED, errorCode: code, reason: `RetryDataReplication is denied (${problem}); the attempt counts, but the notification could not be sent or recorded (${code}: ${message}); it stays owed and the next decision sends it` },
+      entry,
+    };
   }
   return { record: denied, entry };
 }

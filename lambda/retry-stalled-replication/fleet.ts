@@ -76,6 +76,9 @@ export function fleetFromLedger(
     } catch (error) {
       logger.warn('could not check for a mass stall; each server is decided on its own', { accountID, error: error as Error });
       return { kind: 'NO_CENSUS', reason: 'the census or the open episodes could not be read' };
+    } finally {
+      // Nothing runs on once the invocation has answered: the count is settled whichever way the lookup went.
+      await opened.catch(() => undefined);
     }
   };
   return () => (looked ??= look());

@@ -7,7 +7,7 @@ import { consoleUrl } from './decide/console-link';
 import { formatAccountNotice, formatEscalation, formatMassStall, type AccountProblem, type EscalationFacts, type Notice } from './decide/escalation-message';
 import type { StalledServerLine } from './decide/mass-stall';
 import { opsItemDraft, type OpsItemDraft } from './decide/ops-item';
-import { ESCALATION_LEASE_MS, markEscalationSent, releaseEscalation, type LedgerEntry } from './decide/stall-episode';
+import { ESCALATION_LEASE_MS, markEscalationSent, recordOpsItem, releaseEscalation, type LedgerEntry } from './decide/stall-episode';
 import type { Invocation } from './invocation';
 import { recordEvent } from './report/decision-events';
 import { MetricName } from './report/metric-names';
@@ -36,6 +36,7 @@ export async function sendEscalation(
   // other invocation takes the claim over and sends it too while this one is still sending.
   if (escalation.leaseUntil - now() <= RECORD_RESERVE_MS) throw new DeadlineExceededError('the notification, whose claim ran out,');
   const latest = withinLease(escalation.claimedAt, now(), deadline.forWork());
+  const claim = { claimedAt: escalation.claimedAt, episodeStartedAt: claimed.episodeStartedAt };
   const notice = formatEscalation({ ...facts, region: config.region, kind: escalation.kind, entry: claimed, maxAttempts: config.maxAttempts, now: now() });
   // The OpsItem first: its deduplication makes a second try after a failed publish find the same one.
   const opsItemId = config.opsItems
@@ -59,16 +60,24 @@ export async function sendEscalation(
         latest,
       )
     : undefined;
+  // Recorded before the send: if the notice must wait for a later decision, the episode's end still resolves it.
+  let current = claimed;
+  if (opsItemId !== undefined) {
+    await bestEffort('record the OpsItem', claimed.key, async () => {
+      const update = await updateEntry(ledger, claimed.key, (entry) => (entry === undefined ? undefined : recordOpsItem(entry, claim, opsItemId, now())), now(), latest, claimed);
+      if (update.changed && update.entry !== undefined) current = update.entry;
+    });
+  }
   try {
     await publishNotification(config.notificationTopicArn, notice, latest);
   } catch (error) {
     await bestEffort('give the notification claim back', claimed.key, () =>
-      updateEntry(ledger, claimed.key, (entry) => (entry === undefined ? undefined : releaseEscalation(entry, escalation.claimedAt, now())), now(), deadline.forCleanup(), claimed),
+      updateEntry(ledger, claimed.key, (entry) => (entry === undefined ? undefined : releaseEscalation(entry, claim, now())), now(), deadline.forCleanup(), current),
     );
     throw error;
   }
-  const recorded = await bestEffort('record the notification as sent', claimed.key, () =>
-    updateEntry(ledger, claimed.key, (entry) => (entry === undefined ? undefined : markEscalationSent(entry, now(), opsItemId)), now(), deadline.forCleanup(), claimed),
+  const recorded = await bestEffort('record the notification as sent', claimed.key, async () =>
+    (await updateEntry(ledger, claimed.key, (entry) => (entry === undefined ? undefined : markEscalationSent(entry, claim, now(), opsItemId)), now(), deadline.forCleanup(), current)).changed,
   );
   if (!recorded) logger.error('notification sent but not recorded: once its claim expires it may be sent again', { key: claimed.key });
 }
@@ -156,7 +165,10 @@ export async function noticeMassStall(
             title: notice.subject,
             text: notice.message,
             accountID,
-            episode: `mass-stall:${claimedAt}`,
+            // One identity for every mass stall of the account: OpsCenter finds the open one
+            // (a retry after a failed publish, the notice again after 30 days), and a
+            // resolved one no longer matches, so the next mass stall gets its own.
+            episode: 'mass-stall',
             data: { AccountRegion: `${accountID}/${config.region}`, Stalled: `${fleet.stalled} of ${fleet.inReplication}`, Cause: 'MASS_STALL' },
           }),
           latest,

@@ -48,9 +48,14 @@ export async function sweepAccount(
   const previous = await optional('read the sweep backlog', nothingLeft, () =>
     readSweepState(config.ledgerTableName, accountID, deadline.forWork()),
   );
-  const openEpisodes = await optional('list the open stall episodes', new Set<string>(), () =>
-    queryOpenEpisodes(config.ledgerTableName, accountID, deadline.forWork()),
-  );
+  // Without the open episodes a recovery seen now could not end its episode: the sweep goes on
+  // (stalls are still decided) and then fails, so that the platform runs it again.
+  let openEpisodesUnread: Error | undefined;
+  const openEpisodes = await queryOpenEpisodes(config.ledgerTableName, accountID, deadline.forWork()).catch((error: unknown) => {
+    openEpisodesUnread = error instanceof Error ? error : new Error(String(error));
+    logger.warn('could not list the open stall episodes; the sweep decides the stalled servers, then fails so that it runs again', { error: openEpisodesUnread });
+    return new Set<string>();
+  });
   const previousCensus = await optional('read the last census', undefined as StoredCensus | undefined, () =>
     readCensus(config.ledgerTableName, accountID, deadline.forWork()),
   );
@@ -138,6 +143,7 @@ export async function sweepAccount(
     logger.warn('sweep stopped before the function timeout; the next sweep starts with the servers it did not reach', { ...sweep });
   }
   if (scanError !== undefined) throw scanError;
+  if (openEpisodesUnread !== undefined) throw openEpisodesUnread;
   return { results, sweep };
 }
 

@@ -75,8 +75,8 @@ describe('the attempt ledger on dynalite', () => {
     await claim(ledger(0, 1), T0);
     const { plan, stored } = await claim(ledger(0, 1), T0 + 1);
     expect(plan.escalate).toBe('BUDGET_SPENT');
-    const claimedAt = (stored as LedgerEntry).escalation?.claimedAt ?? 0;
-    const { changed } = await updateEntry(ledger(0, 1), key, (entry) => (entry ? releaseEscalation(entry, claimedAt, T0 + 2) : undefined), T0 + 2, soon(), stored);
+    const held = { claimedAt: (stored as LedgerEntry).escalation?.claimedAt ?? 0, episodeStartedAt: (stored as LedgerEntry).episodeStartedAt };
+    const { changed } = await updateEntry(ledger(0, 1), key, (entry) => (entry ? releaseEscalation(entry, held, T0 + 2) : undefined), T0 + 2, soon(), stored);
     expect(changed).toBe(true);
     expect((await claim(ledger(0, 1), T0 + 3)).plan.escalate).toBe('BUDGET_SPENT');
   });

@@ -116,7 +116,7 @@ describe('OpsCenter OpsItems (opsItems: true)', () => {
       ConsoleUrl: { Value: expect.stringContaining(A) as string },
     });
     const ledgerItem = (await sim.local.dynamodb.items()).find((entry) => entry['pk']?.S?.endsWith(A));
-    expect(ledgerItem?.['opsItemId']).toEqual({ S: item?.opsItemId });
+    expect(ledgerItem?.['episodeOpsItemId']).toEqual({ S: item?.opsItemId });
 
     sim.setServer(A, { replicationState: 'CONTINUOUS' });
     sim.advance(HOUR);

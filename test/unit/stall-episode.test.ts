@@ -6,6 +6,7 @@ import {
   closeEpisode,
   markEscalationSent,
   planStall,
+  recordOpsItem,
   releaseAttempt,
   releaseEscalation,
   stillStalledAfterMs,
@@ -118,16 +119,35 @@ describe('transitions after the claim', () => {
     const claimed = claimEscalation(open, 'ACCESS_DENIED', T0 + MINUTE);
     expect(claimed?.escalation).toMatchObject({ kind: 'ACCESS_DENIED', state: 'PENDING' });
     expect(claimEscalation(claimed as LedgerEntry, 'BUDGET_SPENT', T0 + MINUTE + ESCALATION_LEASE_MS - 1)).toBeUndefined();
-    const sent = markEscalationSent(claimed as LedgerEntry, T0 + 2 * MINUTE);
-    expect(sent?.escalation).toMatchObject({ state: 'SENT', sentAt: T0 + 2 * MINUTE });
-    expect(markEscalationSent(sent as LedgerEntry, T0 + 3 * MINUTE)).toBeUndefined();
-    expect(markEscalationSent(open, T0)).toBeUndefined();
+    const claim = { claimedAt: T0 + MINUTE, episodeStartedAt: open.episodeStartedAt };
+    const sent = markEscalationSent(claimed as LedgerEntry, claim, T0 + 2 * MINUTE, 'oi-0123456789ab');
+    expect(sent).toMatchObject({ escalation: { state: 'SENT', sentAt: T0 + 2 * MINUTE }, opsItemId: 'oi-0123456789ab' });
+    expect(markEscalationSent(sent as LedgerEntry, claim, T0 + 3 * MINUTE)).toBeUndefined();
+    expect(markEscalationSent(open, claim, T0)).toBeUndefined();
   });
 
-  it('gives back a notice claim only to the invocation that holds it', () => {
+  it('records a notice as sent only for the claim that sent it: never another claim, nor another episode\'s', () => {
+    const claimed = claimEscalation(entry(), 'NEEDS_PERSON', T0 + MINUTE) as LedgerEntry;
+    expect(markEscalationSent(claimed, { claimedAt: T0 + 30_000, episodeStartedAt: claimed.episodeStartedAt }, T0 + 2 * MINUTE)).toBeUndefined();
+    const nextEpisode = { ...claimed, episodeStartedAt: claimed.episodeStartedAt + HOUR };
+    expect(markEscalationSent(nextEpisode, { claimedAt: T0 + MINUTE, episodeStartedAt: claimed.episodeStartedAt }, T0 + 2 * MINUTE)).toBeUndefined();
+  });
+
+  it('gives back a notice claim only to the invocation that holds it, as a notice owed at once, keeping its kind', () => {
     const claimed = claimEscalation(entry(), 'BUDGET_SPENT', T0 + MINUTE) as LedgerEntry;
-    expect(releaseEscalation(claimed, T0 + MINUTE, T0 + 2 * MINUTE)?.escalation).toBeUndefined();
-    expect(releaseEscalation(claimed, T0 + 30_000, T0 + 2 * MINUTE)).toBeUndefined();
+    const claim = { claimedAt: T0 + MINUTE, episodeStartedAt: claimed.episodeStartedAt };
+    const released = releaseEscalation(claimed, claim, T0 + 2 * MINUTE);
+    expect(released?.escalation).toEqual({ kind: 'BUDGET_SPENT', state: 'PENDING', claimedAt: T0 + MINUTE, leaseUntil: T0 + 2 * MINUTE });
+    expect(claimEscalation(released as LedgerEntry, 'BUDGET_SPENT', T0 + 2 * MINUTE)).toBeDefined();
+    expect(releaseEscalation(claimed, { ...claim, claimedAt: T0 + 30_000 }, T0 + 2 * MINUTE)).toBeUndefined();
+  });
+
+  it('keeps the OpsItem recorded before the send when the claim is given back', () => {
+    const claimed = claimEscalation(entry(), 'NEEDS_PERSON', T0 + MINUTE) as LedgerEntry;
+    const claim = { claimedAt: T0 + MINUTE, episodeStartedAt: claimed.episodeStartedAt };
+    const recorded = recordOpsItem(claimed, claim, 'oi-0123456789ab', T0 + MINUTE) as LedgerEntry;
+    expect(releaseEscalation(recorded, claim, T0 + 2 * MINUTE)?.opsItemId).toBe('oi-0123456789ab');
+    expect(recordOpsItem(recorded, claim, 'oi-0123456789ab', T0 + 2 * MINUTE)).toBeUndefined();
   });
 });
 

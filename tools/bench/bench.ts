@@ -198,6 +198,7 @@ async function sweeps(fn: BundledFunction, rows: Row[]): Promise<void> {
     const floorRun = await invokeBundle(floor, [{ concurrency }], floorLocal.environment).finally(() => floorLocal.stop());
     const local = await startLocalAws(generateFleet(size, stalled));
     const run = await invokeBundle(fn, [{ sweep: true }], local.environment).finally(() => local.stop());
+    const mgnCalls = local.mgn.calls.filter((call) => call.operation === 'DescribeSourceServers').length;
     const [floorOutcome] = floorRun.outcomes;
     const [outcome] = run.outcomes;
     if (!floorOutcome?.ok || !outcome?.ok) throw new Error(`the sweep of ${size} servers failed`);
@@ -209,7 +210,8 @@ async function sweeps(fn: BundledFunction, rows: Row[]): Promise<void> {
       value: `${rate(outcome.durationMs)}, ${mib(run.peakRssBytes)}`,
       floor: `${rate(floorOutcome.durationMs)}, ${mib(floorRun.peakRssBytes)}`,
       ratio: outcome.durationMs / floorOutcome.durationMs,
-      how: `${ms(outcome.durationMs)} vs ${ms(floorOutcome.durationMs)}; peak memory of the execution environment; ${summary.pagesRead} page(s), concurrency ${concurrency}`,
+      how: `${ms(outcome.durationMs)} vs ${ms(floorOutcome.durationMs)}; peak memory of the execution environment; ${summary.pagesRead} page(s), ` +
+        `${mgnCalls} DescribeSourceServers (pages + the stalled servers re-read in batches of ${concurrency}), fleet health included`,
     });
   }
 }

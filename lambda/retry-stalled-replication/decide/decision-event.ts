@@ -48,7 +48,7 @@ export function decisionEvent(facts: DecisionFacts, region: string): DecisionEve
       ? DecisionEventType.ESCALATED
       : facts.outcome === Outcome.RETRIED
         ? DecisionEventType.RETRIED
-        : facts.stallSeconds !== undefined
+        : facts.outcome === Outcome.RECOVERED && facts.stallSeconds !== undefined
           ? DecisionEventType.RECOVERED
           : undefined;
   if (detailType === undefined) return undefined;
@@ -67,7 +67,8 @@ export function decisionEvent(facts: DecisionFacts, region: string): DecisionEve
       ...optional('error', facts.replicationError),
       ...optional('failedStep', facts.failedStep),
       ...optional('escalation', facts.escalated),
-      ...optional('stallSeconds', facts.stallSeconds),
+      // Only a recovery's own: a new episode's decision may also have counted the previous one's end.
+      ...optional('stallSeconds', detailType === DecisionEventType.RECOVERED ? facts.stallSeconds : undefined),
       consoleUrl: consoleUrl(region, facts.sourceServerID),
     },
   };

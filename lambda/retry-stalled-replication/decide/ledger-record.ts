@@ -59,6 +59,7 @@ export function toItem(entry: LedgerEntry): Record<string, AttributeValue> {
     ['lastRetryProblem', entry.lastRetryProblem === undefined ? undefined : { S: entry.lastRetryProblem }],
     ['deferredFor', entry.deferredFor === undefined ? undefined : { N: String(entry.deferredFor) }],
     ['repairNote', entry.repairNote === undefined ? undefined : { S: entry.repairNote }],
+    ['episodeOpsItemId', entry.opsItemId === undefined ? undefined : { S: entry.opsItemId }],
   ];
   if (entry.escalation !== undefined) {
     const { kind, state, claimedAt, leaseUntil, sentAt } = entry.escalation;
@@ -139,6 +140,7 @@ export function fromItem(
   const deferredFor = number('deferredFor');
   const lastRetryProblem = text('lastRetryProblem');
   const repairNote = text('repairNote');
+  const opsItemId = text('episodeOpsItemId');
   const entry: LedgerEntry = {
     key,
     version: versionValid ? version : 0,
@@ -150,6 +152,7 @@ export function fromItem(
     ...(escalation === undefined ? {} : { escalation }),
     ...(lastRetryProblem === undefined ? {} : { lastRetryProblem }),
     ...(deferredFor === undefined ? {} : { deferredFor }),
+    ...(opsItemId === undefined ? {} : { opsItemId }),
     ...(problems.length > 0
       ? { repairNote: `the ledger entry was malformed and was repaired at ${new Date(now).toISOString()} (${problems.join('; ')})` }
       : repairNote === undefined ? {} : { repairNote }),

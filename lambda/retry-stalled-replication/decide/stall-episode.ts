@@ -49,6 +49,8 @@ export interface LedgerEntry {
   /** MGN's own next attempt (epoch ms) that a retry was deferred for: one deferral per value. */
   readonly deferredFor?: number;
   readonly escalation?: Escalation;
+  /** The OpsItem opened for the episode's notice, recorded before the notice is sent, so that it is resolved even when the notice had to wait. */
+  readonly opsItemId?: string;
   /** When the episode ended because the server replicated again; the next stall opens a new one. */
   readonly recoveredAt?: number;
   /** Set when the entry was rewritten from a malformed item; the episode's notice says so. */
@@ -104,6 +106,14 @@ export type StallVerdict =
   /** Every attempt is spent. `notice` says whether this decision sends the episode's notification. */
   | { readonly kind: 'BUDGET_SPENT'; readonly attempts: number; readonly notice: NoticeState; readonly noticeTime?: number };
 
+/** An episode a snapshot showed over: its recovery is counted, announced and its OpsItem resolved. */
+export interface EndedEpisode {
+  readonly attempts: number;
+  readonly stallSeconds: number;
+  readonly episodeStartedAt: number;
+  readonly opsItemId?: string;
+}
+
 export interface StallPlan {
   readonly verdict: StallVerdict;
   /** The episode as it stands after this decision. */
@@ -115,7 +125,7 @@ export interface StallPlan {
   /** Set when this decision claimed the episode's notification and must send it. */
   readonly escalate?: EscalationKind;
   /** Set when a snapshot showed that the previous episode ended: it is closed as recovered. */
-  readonly endedEpisode?: { readonly attempts: number; readonly stallSeconds: number };
+  readonly endedEpisode?: EndedEpisode;
 }
 
 /**
@@ -145,9 +155,12 @@ export function planStall(
   let endedEpisode: StallPlan['endedEpisode'];
   let open = stored !== undefined && stored.recoveredAt === undefined ? stored : undefined;
   if (open !== undefined && replicatedSince(open, lastSnapshotAt)) {
+    const opsItemId = opsItemOf(open);
     endedEpisode = {
       attempts: open.attemptTimes.length,
       stallSeconds: Math.max(0, Math.round(((lastSnapshotAt ?? now) - open.episodeStartedAt) / 1000)),
+      episodeStartedAt: open.episodeStartedAt,
+      ...(opsItemId === undefined ? {} : { opsItemId }),
     };
     open = undefined;
   }
@@ -160,7 +173,7 @@ export function planStall(
       episodeStartedAt: sighting.stalledSince >= replicatedAt ? Math.min(sighting.stalledSince, now) : now,
       episodeOpenedAt: now,
       attemptTimes: [],
-    }, ['recoveredAt', 'escalation', 'lastRetryProblem', 'deferredFor']);
+    }, ['recoveredAt', 'escalation', 'lastRetryProblem', 'deferredFor', 'opsItemId']);
   const isNewEpisode = open === undefined;
 
   const attempts = episode.attemptTimes.length;
@@ -194,6 +207,10 @@ export function planStall(
   } else {
     verdict = { kind: 'RETRY', attempt: attempts + 1 };
   }
+  // A notice whose send failed is owed (its claim given back with its kind): a decision that
+  // neither retries nor sends a notice of its own sends it, so it never waits for a retry.
+  const owed = episode.escalation?.state === 'PENDING' && escalationFree ? episode.escalation.kind : undefined;
+  if (escalate === undefined && owed !== undefined && (verdict.kind === 'COOLDOWN' || verdict.kind === 'MGN_ATTEMPT_PENDING')) escalate = owed;
   // A new episode gets its first retry before anyone is told that retries do not help.
   const ageFrom = Math.max(episode.episodeStartedAt, sighting.massStallEndedAt ?? -Infinity);
   if (escalate === undefined && escalationFree && !isNewEpisode && now - ageFrom >= stillStalledAfterMs(policy)) {
@@ -252,17 +269,44 @@ export function claimEscalation(entry: LedgerEntry, kind: EscalationKind, now: n
   return successor(entry, now, { escalation: pendingEscalation(kind, now) });
 }
 
-/** Records that SNS accepted the episode's notification, and the OpsItem opened for it. Pure. */
-export function markEscalationSent(entry: LedgerEntry, now: number, opsItemId?: string): LedgerEntry | undefined {
-  if (entry.escalation === undefined || entry.escalation.state === 'SENT') return undefined;
-  const sent: Escalation = { ...entry.escalation, state: 'SENT', sentAt: now, ...(opsItemId === undefined ? {} : { opsItemId }) };
-  return successor(entry, now, { escalation: sent }, ['repairNote']);
+/** Which claim of which episode: only its holder may record it as sent, or give it back. */
+export interface EscalationClaim {
+  readonly claimedAt: number;
+  readonly episodeStartedAt: number;
 }
 
-/** Gives back a notification claim whose message could not be sent, so the next decision sends it. Pure. */
-export function releaseEscalation(entry: LedgerEntry, claimedAt: number, now: number): LedgerEntry | undefined {
-  if (entry.escalation?.state !== 'PENDING' || entry.escalation.claimedAt !== claimedAt) return undefined;
-  return successor(entry, now, {}, ['escalation']);
+function holds(entry: LedgerEntry, claim: EscalationClaim): boolean {
+  return entry.escalation?.state === 'PENDING' && entry.escalation.claimedAt === claim.claimedAt && entry.episodeStartedAt === claim.episodeStartedAt;
+}
+
+/** The OpsItem of an episode, wherever an earlier version recorded it. */
+export function opsItemOf(entry: LedgerEntry): string | undefined {
+  return entry.opsItemId ?? entry.escalation?.opsItemId;
+}
+
+/** Records the OpsItem opened for a claimed notice, before the notice is sent. Pure. */
+export function recordOpsItem(entry: LedgerEntry, claim: EscalationClaim, opsItemId: string, now: number): LedgerEntry | undefined {
+  if (!holds(entry, claim) || entry.opsItemId === opsItemId) return undefined;
+  return successor(entry, now, { opsItemId });
+}
+
+/**
+ * Records that SNS accepted the episode's notification, and the OpsItem opened for it: only while
+ * the claim is still this sender's (another episode's claim, or one taken over, is left alone). Pure.
+ */
+export function markEscalationSent(entry: LedgerEntry, claim: EscalationClaim, now: number, opsItemId?: string): LedgerEntry | undefined {
+  if (!holds(entry, claim) || entry.escalation === undefined) return undefined;
+  const sent: Escalation = { ...entry.escalation, state: 'SENT', sentAt: now };
+  return successor(entry, now, { escalation: sent, ...(opsItemId === undefined ? {} : { opsItemId }) }, ['repairNote']);
+}
+
+/**
+ * Gives back a notification claim whose message could not be sent: it stays as an owed notice of
+ * its kind, free to claim at once, so the next decision sends it. Pure.
+ */
+export function releaseEscalation(entry: LedgerEntry, claim: EscalationClaim, now: number): LedgerEntry | undefined {
+  if (!holds(entry, claim) || entry.escalation === undefined) return undefined;
+  return successor(entry, now, { escalation: { ...entry.escalation, leaseUntil: Math.min(entry.escalation.leaseUntil, now) } });
 }
 
 export interface ClosedEpisode {
