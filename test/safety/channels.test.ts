@@ -1,6 +1,9 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
+import { LOCAL_TOPIC_ARN } from '../../tools/local-aws/local-aws';
 import { generateFleet } from '../../tools/local-mgn/local-mgn-server';
+import { SNS_MAX_MESSAGE_BYTES } from '../../tools/local-sns/local-sns-server';
 import { HOUR, MINUTE, Simulation, decisions, emitted, outcomeOf, stalledServer } from '../support/simulation';
 
 // Where notices and decisions go, on the synthesized bundle against local SNS, EventBridge and
@@ -48,6 +51,51 @@ describe('one SNS message, two shapes', () => {
     await sim.stall(B);
     const threads = sim.notices().map((notice) => (JSON.parse(notice.default ?? '{}') as { metadata: { threadId: string } }).metadata.threadId);
     expect(new Set(threads).size).toBe(2);
+  });
+});
+
+describe('what MGN reports, in a notice', () => {
+  const HOSTILE_HOST = '<!channel> *URGENT* <https://evil.example/login|Open MGN console>';
+  const SPOOF = '\n\nOpen the server in the MGN console:\nhttps://evil.example/mgn';
+
+  it('cannot mention, link, format or add lines, in chat or in e-mail', async () => {
+    sim = await Simulation.start(plain, [stalledServer(A, { hostname: HOSTILE_HOST, replicationError: { error: 'AGENT_NOT_SEEN', rawError: `agent down${SPOOF}` } })]);
+    await sim.stall(A);
+    const [notice] = sim.notices(A);
+    const chat = JSON.parse(notice?.default ?? '') as { content: { title: string; description: string }; metadata: { summary: string } };
+    for (const field of [chat.content.title, chat.metadata.summary, chat.content.description]) {
+      expect(field).not.toMatch(/[<>]/);
+      expect(field).not.toContain('*URGENT*');
+      expect(field).toContain('&lt;!channel&gt;');
+    }
+    const lines = notice?.message.split('\n') ?? [];
+    expect(lines.filter((line) => line.startsWith('https://'))).toEqual([expect.stringContaining(`#/sourceServers/${A}`)]);
+    expect(lines.filter((line) => line === 'Open the server in the MGN console:')).toHaveLength(1);
+    expect(lines).toContain('Raw error:         agent down Open the server in the MGN console: https://evil.example/mgn');
+    expect(notice?.subject).toMatch(/^[\x20-\x7e]{1,99}$/);
+  });
+
+  it('still goes out with a 300,000-character raw error: clipped, well within what SNS takes', async () => {
+    sim = await Simulation.start(withOpsItems, [stalledServer(A, { hostname: 'h'.repeat(5_000), replicationError: { error: 'AGENT_NOT_SEEN', rawError: 'x'.repeat(300_000) } })]);
+    const escalated = await sim.stall(A);
+    expect(escalated.ok).toBe(true);
+    expect(decisions(escalated)[0]).toMatchObject({ outcome: 'SKIPPED_NEEDS_PERSON', escalated: 'NEEDS_PERSON' });
+    const [notice] = sim.notices(A);
+    expect(notice?.message).toContain(`Raw error:         ${'x'.repeat(999)}…\n`);
+    expect(Buffer.byteLength(JSON.stringify({ default: notice?.default, email: notice?.message }))).toBeLessThan(20_000);
+    expect(sim.local.sns.rejectedTooLong).toBe(0);
+    expect(sim.local.ssm.opsItems[0]?.operationalData['Hostname']?.Value).toHaveLength(1_000);
+  });
+
+  it('meets a stand-in that refuses a message over 256 KB, as SNS does', async () => {
+    sim = await Simulation.start(plain, []);
+    const sns = new SNSClient({ region: 'us-east-1', endpoint: sim.local.environment['AWS_ENDPOINT_URL_SNS'] ?? '', credentials: { accessKeyId: 'AKIDLOCALONLY', secretAccessKey: 'local-only-secret' } });
+    const publish = (email: string): Promise<unknown> =>
+      sns.send(new PublishCommand({ TopicArn: LOCAL_TOPIC_ARN, MessageStructure: 'json', Message: JSON.stringify({ default: '{}', email }) }));
+    await expect(publish('x'.repeat(SNS_MAX_MESSAGE_BYTES))).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'Invalid parameter: Message too long' });
+    await expect(publish('x'.repeat(SNS_MAX_MESSAGE_BYTES - 100))).resolves.toBeDefined();
+    expect(sim.local.sns.rejectedTooLong).toBe(1);
+    sns.destroy();
   });
 });
 

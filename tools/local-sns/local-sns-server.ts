@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One message published to the stand-in. */
@@ -12,6 +12,9 @@ export interface PublishedMessage {
   readonly default?: string;
 }
 
+/** The largest message SNS publishes: 256 KB, counted in UTF-8 bytes (every shape of a JSON-structured one together). */
+export const SNS_MAX_MESSAGE_BYTES = 262_144;
+
 /**
  * A local stand-in for SNS Publish (awsQuery protocol: form-encoded request, XML response), so the
  * real SNSClient (pointed here with AWS_ENDPOINT_URL_SNS) can publish with no AWS account.
@@ -19,6 +22,8 @@ export interface PublishedMessage {
  */
 export class LocalSnsServer {
   public readonly published: PublishedMessage[] = [];
+  /** Publish calls refused because the message was over 256 KB. */
+  public rejectedTooLong = 0;
   private failuresLeft = 0;
   private readonly http: Server;
 
@@ -37,11 +42,16 @@ export class LocalSnsServer {
           return;
         }
         const raw = form.get('Message') ?? '';
+        if (Buffer.byteLength(raw, 'utf8') > SNS_MAX_MESSAGE_BYTES) {
+          // As SNS answers a message over 256 KB.
+          this.rejectedTooLong += 1;
+          invalidParameter(response, 'Invalid parameter: Message too long');
+          return;
+        }
         const structured = form.get('MessageStructure') === 'json' ? parseStructure(raw) : undefined;
         if (form.get('MessageStructure') === 'json' && structured === undefined) {
           // SNS refuses a JSON structure without a top-level string "default".
-          response.writeHead(400, { 'content-type': 'text/xml' });
-          response.end('<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Invalid parameter: Message Structure - No default entry in JSON message body</Message></Error></ErrorResponse>');
+          invalidParameter(response, 'Invalid parameter: Message Structure - No default entry in JSON message body');
           return;
         }
         this.published.push({
@@ -73,6 +83,11 @@ export class LocalSnsServer {
     this.http.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.http.close((error) => (error ? reject(error) : resolve())));
   }
+}
+
+function invalidParameter(response: ServerResponse, message: string): void {
+  response.writeHead(400, { 'content-type': 'text/xml' });
+  response.end(`<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>${message}</Message></Error></ErrorResponse>`);
 }
 
 /** A `MessageStructure: json` message: a JSON object of strings with a string `default`. */

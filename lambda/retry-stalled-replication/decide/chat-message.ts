@@ -1,3 +1,5 @@
+import { chatCode, clip as clipText, TEXT_LIMITS } from './untrusted-text';
+
 /**
  * Amazon Q Developer in chat applications (formerly AWS Chatbot) renders an SNS message in Slack,
  * Microsoft Teams or Amazon Chime only in its custom-notification JSON (admin guide, "Custom
@@ -66,11 +68,13 @@ export function chatNotification(parts: ChatParts): ChatNotification {
   };
 }
 
-/** Markdown code span for a value from MGN (backticks in it cannot break out). */
-export function code(value: string): string {
-  return `\`${value.replace(/`/g, "'")}\``;
+/** Markdown code span for a value from MGN: one line, bounded, escaped; backticks and newlines in it cannot break out. */
+export function code(value: string, limit: number = TEXT_LIMITS.value): string {
+  return chatCode(value, limit);
 }
 
+/** Clipped chat text: never cut inside an escaped entity (`&amp;`) or a surrogate pair. */
 function clip(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+  const clipped = clipText(text, limit);
+  return clipped === text ? text : clipped.replace(/&[#a-z0-9]{0,6}…$/i, '…');
 }

@@ -1,8 +1,9 @@
-import { chatNotification, code, type ChatNotification } from './chat-message';
+import { CHAT_LIMITS, chatNotification, code, type ChatNotification } from './chat-message';
 import { consoleUrl } from './console-link';
 import { guideFor } from './error-guide';
 import { FLEET_NOTICE_SERVERS, type StalledServerLine } from './mass-stall';
 import type { EscalationKind, LedgerEntry } from './stall-episode';
+import { chatText, inProse, oneLine, TEXT_LIMITS } from './untrusted-text';
 
 /** What the on-call engineer needs to know about a server a person has to look at. */
 export interface EscalationFacts {
@@ -40,7 +41,7 @@ export function describeSteps(steps: EscalationFacts['initiationSteps']): string
   if (steps.every((step) => step.status === 'SUCCEEDED')) return `all ${steps.length} succeeded (replication started, then stalled)`;
   const failed = steps.findIndex((step) => step.status === 'FAILED');
   const shown = failed < 0 ? steps : steps.slice(0, failed + 1);
-  return shown.map((step) => `${step.name} ${step.status === 'SUCCEEDED' ? 'ok' : step.status}`).join(', ');
+  return oneLine(shown.map((step) => `${step.name} ${step.status === 'SUCCEEDED' ? 'ok' : step.status}`).join(', '), TEXT_LIMITS.message);
 }
 
 /** A notice in the shapes it goes out in: an e-mail's subject and plain text, and a chat message. */
@@ -50,16 +51,25 @@ export interface Notice {
   readonly chat: ChatNotification;
 }
 
-/** The notification's subject and plain-text body, readable as an e-mail, and its chat message. Pure. */
+/**
+ * The notification's subject and plain-text body, readable as an e-mail, and its chat message.
+ * Every value from MGN is cleaned (untrusted-text): on one line and bounded in the e-mail, also
+ * escaped in chat. Pure.
+ */
 export function formatEscalation(facts: EscalationFacts): Notice {
-  const name = facts.hostname ? `${facts.hostname} (${facts.sourceServerID})` : facts.sourceServerID;
+  const id = oneLine(facts.sourceServerID, TEXT_LIMITS.value);
+  const hostname = facts.hostname === undefined ? undefined : oneLine(facts.hostname, TEXT_LIMITS.hostname) || undefined;
+  const replicationError = facts.replicationError === undefined ? undefined : oneLine(facts.replicationError, TEXT_LIMITS.value);
   const { entry } = facts;
   const attempts = entry.attemptTimes.length;
   const retries = `${attempts} ${attempts === 1 ? 'retry' : 'retries'}`;
   const stalledFor = formatDuration(facts.now - entry.episodeStartedAt);
-  const error = facts.replicationError ?? 'no error reported';
   const agentless = facts.replicationType === 'SNAPSHOT_SHIPPING';
-  const { headline, subject } = {
+  const policy = facts.policy === undefined ? 'retried within the budget' : oneLine(facts.policy, TEXT_LIMITS.value);
+  const lastRetry = entry.lastRetryProblem === undefined ? undefined : oneLine(entry.lastRetryProblem, TEXT_LIMITS.message);
+  const steps = describeSteps(facts.initiationSteps);
+  // The same words for each shape, with the values as that shape needs them.
+  const wording = (name: string, error: string): { headline: string; subject: string } => ({
     BUDGET_SPENT: {
       headline:
         `AWS MGN data replication for ${name} is still stalled after ${retries}. mgn-stall-retry will not ` +
@@ -85,23 +95,29 @@ export function formatEscalation(facts: EscalationFacts): Notice {
         `(${retries} made). Retries are not getting it going: a person needs to act.`,
       subject: `MGN replication stalled for ${stalledFor}: ${name}`,
     },
-  }[facts.kind];
+  })[facts.kind];
+  const plainName = (value: (text: string, limit: number) => string): string =>
+    hostname ? `${value(hostname, TEXT_LIMITS.hostname)} (${value(id, TEXT_LIMITS.value)})` : value(id, TEXT_LIMITS.value);
+  const plainError = (value: (text: string, limit: number) => string): string => value(replicationError ?? 'no error reported', TEXT_LIMITS.value);
+  const { headline } = wording(plainName(inProse), plainError(inProse));
+  const { subject } = wording(plainName(oneLine), plainError(oneLine));
+  const chatWords = wording(plainName(chatText), plainError(chatText));
   const guide = guideFor(facts.replicationError, facts.replicationType);
   const rows: [string, string][] = [
-    ['Source server', facts.sourceServerID],
-    ['Hostname', facts.hostname ?? 'unknown'],
+    ['Source server', id],
+    ['Hostname', hostname ?? 'unknown'],
     ['Account / Region', `${facts.accountID} / ${facts.region}`],
     ['Replication type', agentless ? 'agentless (SNAPSHOT_SHIPPING)' : 'agent-based'],
-    ['Replication state', facts.replicationState ?? 'unknown'],
-    ['Lifecycle state', facts.lifeCycleState ?? 'unknown'],
-    ['MGN error', facts.replicationError ?? 'none reported'],
-    ['Raw error', facts.rawError ?? 'none reported'],
-    ['Initiation steps', describeSteps(facts.initiationSteps)],
+    ['Replication state', oneLine(facts.replicationState ?? 'unknown', TEXT_LIMITS.value)],
+    ['Lifecycle state', oneLine(facts.lifeCycleState ?? 'unknown', TEXT_LIMITS.value)],
+    ['MGN error', replicationError ?? 'none reported'],
+    ['Raw error', facts.rawError === undefined ? 'none reported' : oneLine(facts.rawError, TEXT_LIMITS.rawError)],
+    ['Initiation steps', steps],
     ['MGN next attempt', facts.nextAttemptAt === undefined ? 'none scheduled' : iso(facts.nextAttemptAt)],
-    ['Policy applied', facts.policy ?? 'retried within the budget'],
+    ['Policy applied', policy],
     ['Stalled since', `${iso(entry.episodeStartedAt)} (${stalledFor})`],
     ['Retries', `${attempts} of ${facts.maxAttempts}: ${entry.attemptTimes.map(iso).join(', ') || 'none'}`],
-    ...(entry.lastRetryProblem === undefined ? [] : [['Last retry', entry.lastRetryProblem] as [string, string]]),
+    ...(lastRetry === undefined ? [] : [['Last retry', lastRetry] as [string, string]]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const message = [
@@ -116,35 +132,66 @@ export function formatEscalation(facts: EscalationFacts): Notice {
     wrap(guide.check),
     '',
     'Open the server in the MGN console:',
-    consoleUrl(facts.region, facts.sourceServerID),
+    consoleUrl(facts.region, id),
     '',
     wrap(
       'Once the cause is fixed, replication resumes on its own, or press "Retry data replication" ' +
         'in the console. The stall episode ends when MGN shows the server replicating again; a later ' +
         'stall starts a new episode with a fresh retry budget and its own notification.',
     ),
-    ...(entry.repairNote === undefined ? [] : ['', wrap(`Note: ${entry.repairNote}.`)]),
+    ...(entry.repairNote === undefined ? [] : ['', wrap(`Note: ${oneLine(entry.repairNote, TEXT_LIMITS.message)}.`)]),
   ].join('\n');
-  const link = consoleUrl(facts.region, facts.sourceServerID);
+  const link = consoleUrl(facts.region, id);
   const chat = chatNotification({
-    title: `:rotating_light: ${subject}`,
-    summary: headline,
+    title: `:rotating_light: ${chatWords.subject}`,
+    summary: chatWords.headline,
     lines: [
-      headline,
-      `*Error:* ${facts.replicationError === undefined ? 'none reported' : code(facts.replicationError)}: ${guide.meaning}`,
-      `*Initiation steps:* ${describeSteps(facts.initiationSteps)}`,
-      `*Policy applied:* ${facts.policy ?? 'retried within the budget'}`,
+      chatWords.headline,
+      `*Error:* ${replicationError === undefined ? 'none reported' : code(replicationError)}: ${guide.meaning}`,
+      `*Initiation steps:* ${chatText(steps, TEXT_LIMITS.message)}`,
+      `*Policy applied:* ${chatText(policy, TEXT_LIMITS.value)}`,
       `*Retries:* ${attempts} of ${facts.maxAttempts}; stalled since ${iso(entry.episodeStartedAt)} (${stalledFor})`,
-      ...(entry.lastRetryProblem === undefined ? [] : [`*Last retry:* ${entry.lastRetryProblem}`]),
-      `*Server:* ${code(facts.sourceServerID)} in ${facts.accountID} / ${facts.region} (${agentless ? 'agentless' : 'agent-based'})`,
+      ...(lastRetry === undefined ? [] : [`*Last retry:* ${chatText(lastRetry, TEXT_LIMITS.message)}`]),
+      `*Server:* ${code(id)} in ${facts.accountID} / ${facts.region} (${agentless ? 'agentless' : 'agent-based'})`,
     ],
     nextSteps: [guide.check, `Open the server in the MGN console: ${link}`, 'Once fixed, replication resumes on its own, or press "Retry data replication" in the console.'],
-    keywords: ['MGN', facts.kind, ...(facts.replicationError === undefined ? [] : [facts.replicationError])],
-    threadId: `mgn-stall-retry/${facts.accountID}/${facts.sourceServerID}`,
+    keywords: ['MGN', facts.kind, ...(replicationError === undefined ? [] : [chatText(replicationError, CHAT_LIMITS.keyword)])],
+    threadId: `mgn-stall-retry/${facts.accountID}/${id}`,
     eventType: 'Stall Escalated',
-    relatedResources: [`arn:${partitionOf(facts.region)}:mgn:${facts.region}:${facts.accountID}:source-server/${facts.sourceServerID}`],
+    relatedResources: [`arn:${partitionOf(facts.region)}:mgn:${facts.region}:${facts.accountID}:source-server/${id}`],
   });
   return { subject: subjectLine(subject), message, chat };
+}
+
+/** SNS takes a message of at most 256 KB: every shape of a JSON-structured one together. */
+export const SNS_MESSAGE_LIMIT_BYTES = 262_144;
+
+const CLIPPED_NOTE = '\n\n[clipped: the notice was longer than an SNS message may be]';
+
+/**
+ * The `MessageStructure: json` message of a notice: the chat notification as `default`, the plain
+ * text as `email`. The values in a notice are bounded already; should it still exceed what SNS
+ * takes, the e-mail text is clipped (with a note) so that the whole message fits, since a message
+ * SNS refuses would fail the decision every time. Pure.
+ */
+export function snsMessage(notice: Notice): string {
+  const chat = JSON.stringify(notice.chat);
+  const whole = JSON.stringify({ default: chat, email: notice.message });
+  if (Buffer.byteLength(whole, 'utf8') <= SNS_MESSAGE_LIMIT_BYTES) return whole;
+  // The bytes left for the text, as JSON encodes it, with the ellipsis and the note.
+  const frame = Buffer.byteLength(JSON.stringify({ default: chat, email: `…${CLIPPED_NOTE}` }), 'utf8');
+  let budget = SNS_MESSAGE_LIMIT_BYTES - frame;
+  let end = 0;
+  for (const character of notice.message) {
+    budget -= Buffer.byteLength(JSON.stringify(character), 'utf8') - 2;
+    if (budget < 0) break;
+    end += character.length;
+  }
+  const clipped = JSON.stringify({ default: chat, email: `${notice.message.slice(0, end)}…${CLIPPED_NOTE}` });
+  if (Buffer.byteLength(clipped, 'utf8') > SNS_MESSAGE_LIMIT_BYTES) {
+    throw new Error(`the notice does not fit an SNS message (${SNS_MESSAGE_LIMIT_BYTES} bytes) even without its text`);
+  }
+  return clipped;
 }
 
 /** The ARN partition of a Region. */
@@ -157,9 +204,21 @@ export function partitionOf(region: string): string {
 export function formatMassStall(
   facts: { accountID: string; region: string; stalled: number; inReplication: number; servers: readonly StalledServerLine[]; now: number },
 ): Notice {
-  const listed = facts.servers.slice(0, FLEET_NOTICE_SERVERS);
+  // Every value from MGN on one line and bounded before anything counts or shows it.
+  const servers = facts.servers.map((server) => {
+    const hostname = oneLine(server.hostname ?? '', TEXT_LIMITS.hostname);
+    const failedStep = oneLine(server.failedStep ?? '', TEXT_LIMITS.value);
+    return {
+      sourceServerID: oneLine(server.sourceServerID, TEXT_LIMITS.value),
+      ...(hostname === '' ? {} : { hostname }),
+      ...(server.replicationError === undefined ? {} : { replicationError: oneLine(server.replicationError, TEXT_LIMITS.value) }),
+      ...(failedStep === '' ? {} : { failedStep }),
+      policy: oneLine(server.policy, TEXT_LIMITS.value),
+    };
+  });
+  const listed = servers.slice(0, FLEET_NOTICE_SERVERS);
   const errors = new Map<string, number>();
-  for (const server of facts.servers) errors.set(server.replicationError ?? 'none reported', (errors.get(server.replicationError ?? 'none reported') ?? 0) + 1);
+  for (const server of servers) errors.set(server.replicationError ?? 'none reported', (errors.get(server.replicationError ?? 'none reported') ?? 0) + 1);
   const message = [
     wrap(
       `${facts.stalled} of the ${facts.inReplication} source servers in replication in account ${facts.accountID}, ` +
@@ -179,7 +238,7 @@ export function formatMassStall(
       'AWS Health: an event for MGN, EC2 or EBS in this Region.',
     ].map((line) => wrap(`- ${line}`).replace(/\n/g, '\n  ')),
     '',
-    `Stalled servers${facts.servers.length > listed.length ? ` (first ${listed.length} of ${facts.servers.length})` : ''}:`,
+    `Stalled servers${servers.length > listed.length ? ` (first ${listed.length} of ${servers.length})` : ''}:`,
     ...listed.map((server) =>
       `- ${server.hostname ? `${server.hostname} (${server.sourceServerID})` : server.sourceServerID}: ${server.replicationError ?? 'no error reported'}` +
         `${server.failedStep ? `, failed at ${server.failedStep}` : ''}; ${server.policy}`,
@@ -197,7 +256,7 @@ export function formatMassStall(
     lines: [
       `${facts.stalled} of the ${facts.inReplication} source servers in replication in ${facts.accountID} / ${facts.region} are stalled at once. Per-server retries and notices are paused until the share drops.`,
       `*Errors:* ${[...errors.entries()].sort((a, b) => b[1] - a[1]).map(([error, count]) => `${code(error)} ${count}`).join(', ')}`,
-      `*Servers:* ${listed.slice(0, 10).map((server) => code(server.hostname ?? server.sourceServerID)).join(', ')}${facts.servers.length > 10 ? ` and ${facts.servers.length - 10} more` : ''}`,
+      `*Servers:* ${listed.slice(0, 10).map((server) => code(server.hostname ?? server.sourceServerID, TEXT_LIMITS.hostname)).join(', ')}${servers.length > 10 ? ` and ${servers.length - 10} more` : ''}`,
     ],
     nextSteps: [
       'Check the staging subnet (routes, NAT or VPC endpoints, network ACLs) and the link from the source data center (VPN, Direct Connect, TCP 1500).',
@@ -218,8 +277,10 @@ export function formatAccountNotice(
   problem: AccountProblem,
   accountID: string,
   region: string,
-  error: { code: string; message: string },
+  reported: { code: string; message: string },
 ): Notice {
+  // The error's words come from AWS, in a hub from another account's answer: on one line, bounded.
+  const error = { code: oneLine(reported.code, TEXT_LIMITS.value), message: oneLine(reported.message, TEXT_LIMITS.message) };
   const { headline, action, subject } = {
     MGN_NOT_INITIALIZED: {
       subject: `MGN is not initialized in ${accountID} ${region}: mgn-stall-retry has nothing to watch`,
@@ -250,7 +311,7 @@ export function formatAccountNotice(
   const chat = chatNotification({
     title: `:warning: ${subject}`,
     summary: headline,
-    lines: [headline, `*Error:* ${code(`${error.code}: ${error.message}`)}`],
+    lines: [headline, `*Error:* ${code(`${error.code}: ${error.message}`, TEXT_LIMITS.message)}`],
     nextSteps: [action],
     keywords: ['MGN', problem],
     threadId: `mgn-stall-retry/${accountID}/account`,

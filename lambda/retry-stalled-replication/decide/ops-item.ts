@@ -1,4 +1,5 @@
 import type { EscalationKind } from './stall-episode';
+import { oneLine, TEXT_LIMITS } from './untrusted-text';
 
 /**
  * The OpsCenter OpsItem of a notice (setting `opsItems`). CreateOpsItem deduplicates on the
@@ -34,7 +35,11 @@ export function opsItemDraft(
   facts: { title: string; text: string; accountID: string; episode: string; data: Readonly<Record<string, string | number | undefined>> },
 ): OpsItemDraft {
   const data: Record<string, string> = {};
-  for (const [key, value] of Object.entries(facts.data)) if (value !== undefined && value !== '') data[key] = String(value);
+  // Values from MGN (a hostname, an error) on one line and bounded, as in the notice.
+  for (const [key, value] of Object.entries(facts.data)) {
+    const text = value === undefined ? '' : oneLine(String(value), TEXT_LIMITS.message);
+    if (text !== '') data[key] = text;
+  }
   return {
     title: clip(facts.title, TITLE_LIMIT),
     description: clip(facts.text, DESCRIPTION_LIMIT),
