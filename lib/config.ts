@@ -306,15 +306,45 @@ export function censusMaxAgeMinutes(sweepSchedule: string): number {
 }
 
 /**
- * Minutes between two sweeps of a rate schedule; an hour for a cron (its gaps vary); undefined
- * when the sweep is off. Fleet-health alarms use it as their period: two periods are two sweeps.
+ * The longest time between two sweeps, in minutes: a rate's interval, or the longest gap of a cron
+ * that fires on the same minutes and hours every day (every six hours: 360). Undefined when
+ * the sweep is off or a cron's gaps depend on the day (weekdays, days of the month, months).
+ * Fleet-health alarms use it as their period: two periods are two sweeps.
  */
 export function sweepIntervalMinutes(sweepSchedule: string): number | undefined {
   if (sweepSchedule === 'off') return undefined;
   const rate = RATE.exec(sweepSchedule);
-  if (rate === null) return 60;
-  const unit = (rate[2] ?? '').replace(/s$/, '');
-  return Number(rate[1]) * (unit === 'minute' ? 1 : unit === 'hour' ? 60 : 1440);
+  if (rate !== null) {
+    const unit = (rate[2] ?? '').replace(/s$/, '');
+    return Number(rate[1]) * (unit === 'minute' ? 1 : unit === 'hour' ? 60 : 1440);
+  }
+  const [minutes, hours, dayOfMonth, month, dayOfWeek] = sweepSchedule.replace(/^cron\(|\)$/g, '').trim().split(/\s+/);
+  const everyDay = (field: string | undefined): boolean => field === '*' || field === '?';
+  if (!everyDay(dayOfMonth) || !everyDay(dayOfWeek) || month !== '*') return undefined;
+  const minuteValues = cronValues(minutes, 59);
+  const hourValues = cronValues(hours, 23);
+  if (minuteValues === undefined || hourValues === undefined) return undefined;
+  const times = hourValues.flatMap((hour) => minuteValues.map((minute) => hour * 60 + minute)).sort((a, b) => a - b);
+  const first = times[0];
+  const last = times[times.length - 1];
+  if (first === undefined || last === undefined) return undefined;
+  return Math.max(first + 1440 - last, ...times.slice(1).map((time, index) => time - (times[index] ?? time)));
+}
+
+/** The values of a cron minutes or hours field (a star, a value, a range, each with an optional step; lists of these); undefined for anything else. */
+function cronValues(field: string | undefined, max: number): number[] | undefined {
+  if (field === undefined) return undefined;
+  const values = new Set<number>();
+  for (const part of field.split(',')) {
+    const match = /^(\*|\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(part);
+    if (match === null) return undefined;
+    const from = match[1] === '*' ? 0 : Number(match[1]);
+    const to = match[2] !== undefined ? Number(match[2]) : match[1] === '*' || match[3] !== undefined ? max : from;
+    const step = match[3] === undefined ? 1 : Number(match[3]);
+    if (from > max || to > max || from > to || step < 1) return undefined;
+    for (let value = from; value <= to; value += step) values.add(value);
+  }
+  return [...values];
 }
 
 function checkEnvironments(value: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
@@ -7,8 +7,20 @@ import { MetricName } from '../lambda/retry-stalled-replication/report/metric-na
 import { sweepIntervalMinutes } from './config';
 import { METRIC_NAMESPACE, SERVICE_NAME, type StalledReplicationRetry } from './stalled-replication-retry';
 
-/** The longest alarm period CloudWatch takes for two evaluation periods of an hour or more is 3.5 days; a day is plenty. */
-const LONGEST_PERIOD_MINUTES = 1440;
+const DAY_MINUTES = 1440;
+/** CloudWatch evaluates an alarm over at most 7 days: two sweeps must fit in it. */
+const LONGEST_ALARMED_INTERVAL_MINUTES = 3.5 * DAY_MINUTES;
+
+/**
+ * An alarm that fires when two consecutive sweeps breach: one period per sweep interval (5 minutes
+ * to a day), and for sweeps more than a day apart, daily periods covering two sweeps. Undefined
+ * when CloudWatch cannot evaluate two sweeps (unknown interval, or over 3.5 days apart).
+ */
+export function twoSweepsWindow(intervalMinutes: number | undefined): { periodMinutes: number; evaluationPeriods: number } | undefined {
+  if (intervalMinutes === undefined || intervalMinutes > LONGEST_ALARMED_INTERVAL_MINUTES) return undefined;
+  if (intervalMinutes <= DAY_MINUTES) return { periodMinutes: Math.max(5, intervalMinutes), evaluationPeriods: 2 };
+  return { periodMinutes: DAY_MINUTES, evaluationPeriods: 2 * Math.ceil(intervalMinutes / DAY_MINUTES) };
+}
 
 export interface FleetHealthMonitoringProps {
   readonly retry: StalledReplicationRetry;
@@ -18,8 +30,7 @@ export interface FleetHealthMonitoringProps {
  * The sweep's fleet-health figures on the dashboard (a "Fleet health" row) and as alarms: lagging
  * servers by default, silent agents and the end of free replication when their settings ask for it.
  * Every figure is a gauge published once per sweep, so widgets and alarms read its Maximum over one
- * sweep interval, and an alarm's "two consecutive sweeps" is two such periods. Without a sweep
- * there are no figures and no alarms.
+ * sweep interval (`twoSweepsWindow`). Without a sweep there are no figures and no alarms.
  */
 export class FleetHealthMonitoring extends Construct {
   public readonly alarms: readonly cloudwatch.Alarm[];
@@ -29,8 +40,10 @@ export class FleetHealthMonitoring extends Construct {
     super(scope, id);
     const { retry } = props;
     const { config } = retry;
+    const sweeping = config.sweepSchedule !== 'off';
     const interval = sweepIntervalMinutes(config.sweepSchedule);
-    const period = Duration.minutes(Math.min(interval ?? 60, LONGEST_PERIOD_MINUTES));
+    const window = twoSweepsWindow(interval);
+    const period = Duration.minutes(window?.periodMinutes ?? 60);
     const gauge = (metricName: string, label?: string, dimensions: Record<string, string> = {}): cloudwatch.Metric =>
       new cloudwatch.Metric({
         namespace: METRIC_NAMESPACE,
@@ -42,13 +55,21 @@ export class FleetHealthMonitoring extends Construct {
       });
 
     const alarmOn = (alarmId: string, metricName: string, servers: number | 'off', description: string): cloudwatch.Alarm[] => {
-      if (servers === 'off' || interval === undefined) return [];
+      if (servers === 'off' || !sweeping) return [];
+      if (window === undefined) {
+        Annotations.of(this).addWarningV2(
+          `mgn-stall-retry:fleet-alarm-${alarmId}`,
+          `${alarmId} is not created: CloudWatch cannot evaluate two consecutive sweeps of the schedule ${config.sweepSchedule} ` +
+            '(a cron whose gaps depend on the day, or sweeps over 3.5 days apart). Use a rate or a cron that fires on the same hours every day.',
+        );
+        return [];
+      }
       const alarm = new cloudwatch.Alarm(this, alarmId, {
         alarmDescription: description,
         metric: gauge(metricName),
         threshold: servers,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 2,
+        evaluationPeriods: window.evaluationPeriods,
         datapointsToAlarm: 2,
         // A sweep that could not read every page publishes nothing: keep the alarm's state.
         treatMissingData: cloudwatch.TreatMissingData.MISSING,
@@ -84,7 +105,7 @@ export class FleetHealthMonitoring extends Construct {
     const graph = (title: string, left: cloudwatch.IMetric[], options: Partial<cloudwatch.GraphWidgetProps> = {}): cloudwatch.GraphWidget =>
       new cloudwatch.GraphWidget({ title, left, width: 4, height: 6, ...options });
     this.widgets =
-      interval === undefined
+      !sweeping
         ? [new cloudwatch.TextWidget({ markdown: '### Fleet health\nThe sweep is off (`sweepSchedule`), so no fleet-health figures are published.', width: 24, height: 2 })]
         : [
             new cloudwatch.TextWidget({

@@ -81,15 +81,18 @@ export function accountsToSweep(known: HubAccountsState, homeAccountID: string, 
 }
 
 /**
- * The hub's sweep as one: sums of the accounts' figures, and the fleet health of the accounts
- * whose every page was read (the totals the dashboard and alarms read). Each account's entry keeps its health
+ * The hub's sweep as one: sums of the accounts' figures, and the fleet health totals (which the
+ * dashboard and alarms read) when every account was read in full. Each account's entry keeps its health
  * figures; the servers at risk are listed once, in the totals, with their account.
  */
 function summarize(swept: readonly AccountSweep[], accountsNotReached: readonly string[]): SweepSummary {
   const sum = (field: 'serversScanned' | 'pagesRead' | 'stalledServersFound' | 'recoveriesFound' | 'notReachedCount'): number =>
     swept.reduce((total, account) => total + account[field], 0);
   const healthy = swept.flatMap(({ accountID, fleetHealth }) => (fleetHealth === undefined ? [] : [{ accountID, health: fleetHealth }]));
-  const fleetHealth = healthy.length === 0 ? undefined : combineHealth(healthy);
+  // Totals only from a complete picture: an account left out would make the fleet look healthier.
+  const leftOut = [...swept.filter((account) => account.fleetHealth === undefined).map((account) => account.accountID), ...accountsNotReached];
+  if (leftOut.length > 0) logger.warn('fleet health totals not published: some accounts could not be read in full', { accountsLeftOut: leftOut });
+  const fleetHealth = healthy.length === 0 || leftOut.length > 0 ? undefined : combineHealth(healthy);
   return {
     serversScanned: sum('serversScanned'),
     pagesRead: sum('pagesRead'),

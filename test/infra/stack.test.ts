@@ -1,5 +1,5 @@
 import { App, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambdaEntry from '../../lambda/retry-stalled-replication/index';
 import { DEFAULT_CONFIG, type MgnStallRetryConfig } from '../../lib/config';
 import { addMgnStallRetryStacks } from '../../lib/mgn-stall-retry-app';
@@ -411,6 +411,25 @@ describe('alarms and dashboard', () => {
     ]);
     expect(alarmsOf({ lagAlarmServers: 'off' })).toEqual([]);
     expect(alarmsOf({ sweepSchedule: 'off' })).toEqual([]);
+  });
+
+  it.each<[string, number | undefined, number | undefined]>([
+    ['rate(1 minute)', 300, 2], ['rate(1 hour)', 3600, 2], ['cron(0 */6 * * ? *)', 21_600, 2], ['rate(1 day)', 86_400, 2],
+    ['rate(2 days)', 86_400, 4], ['rate(3 days)', 86_400, 6], ['rate(4 days)', undefined, undefined], ['cron(0 8 ? * MON-FRI *)', undefined, undefined],
+  ])('evaluate two consecutive sweeps of %s: period %s s, %s periods (or no alarm, with a synth warning)', (sweepSchedule, period, periods) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new MgnStallRetryStack(app, `Window${sweepSchedule.replace(/[^a-zA-Z0-9]/g, '')}`, { config: { ...DEFAULT_CONFIG, sweepSchedule } });
+    const synthesized = Template.fromStack(stack);
+    const lag = (Object.values(synthesized.findResources('AWS::CloudWatch::Alarm')) as { Properties: { MetricName?: string; Period: number; EvaluationPeriods: number; DatapointsToAlarm: number } }[])
+      .map((alarm) => alarm.Properties)
+      .find((alarm) => alarm.MetricName === 'ServersLagging');
+    if (period === undefined) {
+      expect(lag).toBeUndefined();
+      Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('ServersLaggingAlarm is not created'));
+      return;
+    }
+    expect(lag).toMatchObject({ Period: period, EvaluationPeriods: periods, DatapointsToAlarm: 2 });
+    expect((lag?.Period ?? 0) * (lag?.EvaluationPeriods ?? 0)).toBeLessThanOrEqual(7 * 86_400);
   });
 
   it('save a Logs Insights query per question, listed together under mgn-stall-retry/', () => {

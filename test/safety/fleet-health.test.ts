@@ -160,6 +160,16 @@ describe('a sweep publishes the fleet\'s health', () => {
 });
 
 describe('a hub publishes each account\'s health and the totals', () => {
+  it('publishes no totals when an account could not be read: a lagging spoke is never hidden', async () => {
+    const now = Date.now();
+    sim = await Simulation.start(hub, [replicating(1, now), { ...replicating(2, now, { lagDuration: 'PT3H' }), accountID: SPOKE }]);
+    // The spoke's role is not trusted: its servers cannot be read.
+    const sweep = await sim.sweep();
+    expect(sweep.ok).toBe(true);
+    expect(fleetMetrics(sweep).filter((line) => line.dimensions['AccountId'] === undefined)).toEqual([]);
+    expect(fleetMetrics(sweep).filter((line) => line.dimensions['AccountId'] === LOCAL_ACCOUNT).length).toBeGreaterThan(0);
+  });
+
   it('per account with an AccountId dimension, and the sum without one', async () => {
     const now = Date.now();
     sim = await Simulation.start(hub, [
@@ -176,6 +186,13 @@ describe('a hub publishes each account\'s health and the totals', () => {
       { metric: 'ServersLagging', value: 1, unit: 'Count', dimensions: { service: 'mgn-stall-retry', AccountId: SPOKE } },
       { metric: 'ServersLagging', value: 2, unit: 'Count', dimensions: { service: 'mgn-stall-retry' } },
     ]);
+    // Every figure of each account carries its account; the totals carry none.
+    const series = (dimensions: Record<string, string>): string[] =>
+      fleetMetrics(sweep).filter((line) => JSON.stringify(line.dimensions) === JSON.stringify(dimensions)).map((line) => line.metric).sort();
+    const figures = ['AgentsNotSeen', 'BackloggedBytes', 'MaxLagSeconds', 'ServersLagging', 'ServersNearFreePeriodEnd'];
+    for (const accountID of [LOCAL_ACCOUNT, SPOKE]) expect(series({ service: 'mgn-stall-retry', AccountId: accountID })).toEqual(figures);
+    expect(series({ service: 'mgn-stall-retry' })).toEqual(figures);
+    expect(fleetMetrics(sweep)).toContainEqual({ metric: 'BackloggedBytes', value: 10, unit: 'Bytes', dimensions: { service: 'mgn-stall-retry', AccountId: SPOKE } });
     expect(fleetMetrics(sweep)).toContainEqual({ metric: 'MaxLagSeconds', value: 10_800, unit: 'Seconds', dimensions: { service: 'mgn-stall-retry' } });
     const complete = sweep.lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line['message'] === 'invocation complete');
     const summary = complete?.['sweep'] as { fleetHealth: { atRisk: { accountID: string }[] }; accounts: { fleetHealth: { atRisk: unknown[]; lagging: number } }[] };

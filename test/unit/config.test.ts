@@ -65,8 +65,12 @@ describe('parseConfig', () => {
     },
   );
 
-  it.each<[string, number | undefined]>([['rate(1 hour)', 60], ['rate(15 minutes)', 15], ['rate(2 days)', 2880], ['cron(0 6 * * ? *)', 60], ['off', undefined]])(
-    'gives fleet-health alarms the %s sweep\'s interval (%s minutes)',
+  it.each<[string, number | undefined]>([
+    ['rate(1 hour)', 60], ['rate(15 minutes)', 15], ['rate(2 days)', 2880], ['cron(0 6 * * ? *)', 1440], ['cron(0 * * * ? *)', 60],
+    ['cron(0 */6 * * ? *)', 360], ['cron(0/15 * * * ? *)', 15], ['cron(0 8,12,20 * * ? *)', 720], ['cron(30 9-17 * * ? *)', 960],
+    ['cron(0 8 ? * MON-FRI *)', undefined], ['cron(0 8 15W * ? *)', undefined], ['off', undefined],
+  ])(
+    'gives fleet-health alarms the %s sweep\'s longest gap (%s minutes)',
     (schedule, minutes) => {
       expect(sweepIntervalMinutes(schedule)).toBe(minutes);
     },

@@ -50,6 +50,10 @@ describe('durationSeconds reads the ISO 8601 durations MGN writes', () => {
     ['P1.5D', 129_600],
     ['PT0S', 0],
     [' PT1M ', 60],
+    ['PT1,5S', 1.5],
+    ['pt1h', 3600],
+    ['P0Y0M0DT2H', 7200],
+    ['PT1H0.000S', 3600],
   ])('%j is %j seconds', (text, seconds) => {
     expect(durationSeconds(text)).toBe(seconds);
   });
@@ -144,6 +148,20 @@ describe('fleet health of one sweep', () => {
     expect(health.maxLagSeconds).toBe(5);
     expect(health.backloggedBytes).toBe(10);
     expect(healthOf([server('only', { lag: 'garbage' })]).maxLagSeconds).toBeUndefined();
+  });
+
+  it('counts a server cut over, or whose replication is disconnected, only in its replication state', () => {
+    const old = { lastSeen: '2026-11-01T00:00:00Z', elapsed: 'P85D', lag: 'P5D' };
+    const health = healthOf([
+      server('finalized', { state: 'DISCONNECTED', lifeCycle: 'CUTOVER', ...old }),
+      server('replication-off', { state: 'DISCONNECTED', lifeCycle: 'READY_FOR_CUTOVER', ...old }),
+    ]);
+    expect(health).toMatchObject({ byState: { STALLED: 0, DISCONNECTED: 2 }, lagging: 0, agentsNotSeen: 0, nearFreePeriodEnd: 0, atRiskCount: 0 });
+  });
+
+  it('counts a server that appears on two pages once', () => {
+    const twice = server('same', { lag: 'PT3H' });
+    expect(healthOf([twice, server('other'), twice])).toMatchObject({ byState: { CONTINUOUS: 2 }, lagging: 1, atRiskCount: 1 });
   });
 
   it('ignores lag before initial sync, but counts the backlog and the agent there', () => {

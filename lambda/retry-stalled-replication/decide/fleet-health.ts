@@ -25,6 +25,12 @@ export const REPLICATION_STATES = [
   'DISCONNECTED', 'PENDING_SNAPSHOT_SHIPPING', 'SHIPPING_SNAPSHOT',
 ] as const;
 
+/**
+ * Lifecycle states of servers no longer replicating for a cutover: disconnected from the service,
+ * or cut over and finalized (the agent is gone). They count only in their replication state.
+ */
+const DONE_REPLICATING = new Set(['DISCONNECTED', 'CUTOVER']);
+
 /** States before the first full copy: lag means nothing yet. */
 const BEFORE_INITIAL_SYNC = new Set(['INITIATING', 'INITIAL_SYNC']);
 
@@ -59,7 +65,9 @@ export interface FleetHealth {
   readonly atRisk: readonly ServerAtRisk[];
 }
 
-const DURATION = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const NUMBER = '(\\d+(?:[.,]\\d+)?)';
+/** Weeks, days, hours, minutes, seconds; zero years and months are allowed (their length does not matter then). */
+const DURATION = new RegExp(`^P(?:0+Y)?(?:0+M)?(?:${NUMBER}W)?(?:${NUMBER}D)?(?:T(?:${NUMBER}H)?(?:${NUMBER}M)?(?:${NUMBER}S)?)?$`, 'i');
 
 /**
  * Seconds of an ISO 8601 duration of weeks, days, hours, minutes and seconds (`P1DT2H`,
@@ -70,9 +78,9 @@ export function durationSeconds(text: unknown): number | undefined {
   if (typeof text !== 'string') return undefined;
   const trimmed = text.trim();
   const match = DURATION.exec(trimmed);
-  if (match === null || /^PT?$/.test(trimmed) || trimmed.endsWith('T')) return undefined;
+  if (match === null || /^P(0+Y)?(0+M)?T?$/i.test(trimmed) || /T$/i.test(trimmed)) return undefined;
   // Groups that did not match are undefined at run time, whatever the array's type says.
-  const [, weeks, days, hours, minutes, seconds] = match.map((part: string | undefined) => (part === undefined ? 0 : Number(part)));
+  const [, weeks, days, hours, minutes, seconds] = match.map((part: string | undefined) => (part === undefined ? 0 : Number(part.replace(',', '.'))));
   const total = (weeks ?? 0) * 604_800 + (days ?? 0) * 86_400 + (hours ?? 0) * 3600 + (minutes ?? 0) * 60 + (seconds ?? 0);
   return Number.isFinite(total) ? total : undefined;
 }
@@ -93,7 +101,10 @@ export interface HealthTally {
   result(): FleetHealth;
 }
 
-/** A tally of the servers of one sweep. Archived servers are left out; DISCONNECTED ones count only in their state. */
+/**
+ * A tally of the servers of one sweep. Archived servers are left out; servers disconnected (from
+ * the service, or their replication) or cut over count only in their state.
+ */
 export function healthTally(policy: HealthPolicy, now: number): HealthTally {
   const byState: Record<string, number> = { STALLED: 0 };
   const unknown = { lag: 0, backlog: 0, lastSeen: 0, elapsed: 0 };
@@ -105,11 +116,18 @@ export function healthTally(policy: HealthPolicy, now: number): HealthTally {
   let agentsNotSeen = 0;
   let nearFreePeriodEnd = 0;
 
+  const seen = new Set<string>();
+
   const add = (server: SourceServer): void => {
     if (server.isArchived === true) return;
+    // A server on two pages (the fleet changed while the sweep paged) counts once.
+    if (server.sourceServerID !== undefined) {
+      if (seen.has(server.sourceServerID)) return;
+      seen.add(server.sourceServerID);
+    }
     const state = server.dataReplicationInfo?.dataReplicationState ?? 'UNKNOWN';
     byState[state] = (byState[state] ?? 0) + 1;
-    if (server.lifeCycle?.state === 'DISCONNECTED') return;
+    if (DONE_REPLICATING.has(server.lifeCycle?.state ?? '') || state === 'DISCONNECTED') return;
     const risks: Risk[] = [];
     const facts: { lagSeconds?: number; agentSilentSeconds?: number; freePeriodLeftDays?: number } = {};
 
