@@ -73,6 +73,11 @@ describe('the hub stack', () => {
     });
   });
 
+  it('claims the hub account and Region under the name every deployment claims, so no spoke or single-account stack joins it there', () => {
+    hub.resourceCountIs('AWS::SSM::Parameter', 1);
+    hub.hasResourceProperties('AWS::SSM::Parameter', { Name: '/mgn-stall-retry/controller', Type: 'String', Value: 'hub' });
+  });
+
   it('without an organization, may assume the listed spoke accounts\' roles only', () => {
     const listed = Template.fromStack(synthesize({ account: HUB.account, region: 'eu-west-1', spokeAccounts: ['111122223333'] }).stacks[0] as Stack);
     listed.hasResourceProperties('AWS::IAM::Policy', {
@@ -131,8 +136,13 @@ describe('the spoke template', () => {
 
   it('holds a forwarding rule, its role, and the access role: nothing else', () => {
     expect(Object.values(spokeJson.Resources).map((resource) => resource.Type).sort()).toEqual([
-      'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role',
+      'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role', 'AWS::SSM::Parameter',
     ]);
+  });
+
+  it('claims its account and Region as a spoke of its hub, under the name every deployment claims', () => {
+    spoke.resourceCountIs('AWS::SSM::Parameter', 1);
+    spoke.hasResourceProperties('AWS::SSM::Parameter', { Name: '/mgn-stall-retry/controller', Type: 'String', Value: 'spoke of 999988887777' });
   });
 
   it('forwards MGN stall events to the hub bus of its Region, with a role that may put events there only', () => {
