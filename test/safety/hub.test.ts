@@ -173,6 +173,19 @@ describe('a hub sweep', () => {
     expect(accounts?.find((account) => account.accountID === SPOKE_B)).toMatchObject({ outcome: 'SKIPPED_SPOKE_ROLE_UNAVAILABLE', serversScanned: 0 });
   });
 
+  it('scans the ledger for older open episodes once, for its own account only: never for a spoke account, reached or not', async () => {
+    const fleet = [...fleetOf(LOCAL_ACCOUNT, 0), ...fleetOf(SPOKE_A, 100), ...fleetOf(SPOKE_B, 200)];
+    sim = await start(listed, fleet, [SPOKE_A]);
+    expect((await sim.sweep()).ok).toBe(true);
+    expect(sim.local.dynamodb.requests()['Scan']).toBe(1);
+    // SPOKE_B's role still cannot be assumed: its sweeps go on without a scan each hour.
+    for (let hour = 0; hour < 3; hour += 1) {
+      sim.advance(60 * MINUTE);
+      expect((await sim.sweep()).ok).toBe(true);
+    }
+    expect(sim.local.dynamodb.requests()['Scan']).toBe(1);
+  });
+
   it('covers an account of the organization once it has forwarded an event', async () => {
     const fleet = [...fleetOf(SPOKE_A, 100), ...fleetOf(ORG_ACCOUNT, 300)];
     sim = await start(organization, fleet, [SPOKE_A, ORG_ACCOUNT]);
