@@ -186,6 +186,16 @@ describe('a hub sweep', () => {
     expect(sim.local.dynamodb.requests()['Scan']).toBe(1);
   });
 
+  it('does not take up an account that only a manual payload named', async () => {
+    const fleet = [...fleetOf(SPOKE_A, 100), ...fleetOf(ORG_ACCOUNT, 300)];
+    sim = await start(organization, fleet, [SPOKE_A, ORG_ACCOUNT]);
+    const first = fleet.find((server) => server.accountID === ORG_ACCOUNT && server.replicationState === 'STALLED');
+    expect(outcomeOf(await sim.invoke({ sourceServerID: first?.sourceServerID ?? '', accountID: ORG_ACCOUNT }))).toBe('RETRIED');
+    sim.advance(MINUTE);
+    const after = await sim.sweep();
+    expect(after.ok ? after.result.sweep?.accounts?.map((account) => account.accountID) : []).toEqual([LOCAL_ACCOUNT, SPOKE_A]);
+  });
+
   it('covers an account of the organization once it has forwarded an event', async () => {
     const fleet = [...fleetOf(SPOKE_A, 100), ...fleetOf(ORG_ACCOUNT, 300)];
     sim = await start(organization, fleet, [SPOKE_A, ORG_ACCOUNT]);
