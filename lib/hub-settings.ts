@@ -20,6 +20,12 @@ export interface HubSettings {
 const ACCOUNT = /^[0-9]{12}$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const KNOWN_REGIONS = new Set(RegionInfo.regions.map((region) => region.name));
+/**
+ * The most accounts `spokeAccounts` may list: each is an ARN in the hub role's policy (a managed
+ * policy holds 6,144 characters), an ID in the function's environment (4 KB) and a principal in the
+ * bus policy (10,240). An organization's accounts need not be listed.
+ */
+export const MAX_SPOKE_ACCOUNTS = 80;
 const KEYS = ['account', 'region', 'regions', 'spokeAccounts', 'organizationId'];
 
 /** The Regions of a hub: `region`, or each of `regions`. */
@@ -52,6 +58,10 @@ export function checkHub(value: unknown): string | undefined {
       return '.spokeAccounts must be a list of 12-digit account IDs';
     }
     if (new Set(spokes).size !== spokes.length) return '.spokeAccounts lists an account twice';
+    if (spokes.length > MAX_SPOKE_ACCOUNTS) {
+      return `.spokeAccounts lists ${spokes.length} accounts; at most ${MAX_SPOKE_ACCOUNTS} fit the hub's IAM policy, function environment and bus policy. ` +
+        'For more, set hub.organizationId: any account of the organization may then forward events, and is swept from its first one on';
+    }
     if (spokes.includes(hub['account'])) return `.spokeAccounts lists the hub account ${hub['account']}: the hub serves its own servers without a spoke`;
   }
   const organization = hub['organizationId'];

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { HUB_BUS_NAME, hubRoleName, spokeRoleName } from '../lambda/retry-stalled-replication/decide/hub';
 import type { MgnStallRetryConfig } from './config';
+import { claimController } from './controller-claim';
 import type { HubSettings } from './hub-settings';
 import { STALL_EVENT_PATTERN } from './stalled-replication-retry';
 
@@ -28,6 +29,10 @@ export class MgnStallRetrySpokeStack extends Stack {
     // No bootstrap version parameter or rule, no asset publishing: StackSets cannot provide them.
     super(scope, id, { ...props, synthesizer: new BootstraplessSynthesizer() });
     const { hub, optOutTagKey } = props.config;
+
+    // One deployment per account and Region: a single-account stack here (or the hub, in the hub
+    // account) would handle the same stalls as this spoke's hub.
+    claimController(this, `spoke of ${hub.account}`);
 
     const hubBus = events.EventBus.fromEventBusArn(this, 'HubBus', `arn:${Aws.PARTITION}:events:${Aws.REGION}:${hub.account}:event-bus/${HUB_BUS_NAME}`);
     // EventBridge needs a role to put events on another account's bus: the target creates one

@@ -10,10 +10,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { STALL_EVENT_DETAIL_TYPE, STALL_EVENT_SOURCE } from '../lambda/retry-stalled-replication/decide/input';
 import { HUB_BUS_NAME, hubRoleName, spokeRoleName } from '../lambda/retry-stalled-replication/decide/hub';
 import { OPEN_EPISODE_ATTRIBUTE, OPEN_EPISODES_INDEX } from '../lambda/retry-stalled-replication/decide/ledger-record';
+import { claimController } from './controller-claim';
 import { DEFAULT_CONFIG, censusMaxAgeMinutes, topicArnRegion, validateConfig, type MgnStallRetryConfig } from './config';
 import type { HubSettings } from './hub-settings';
 import { FUNCTION_HANDLER, functionCode } from './function-bundle';
@@ -87,6 +89,8 @@ export class StalledReplicationRetry extends Construct {
   public readonly hubStallEventRule?: events.Rule;
   /** The validated settings, defaults filled in. */
   public readonly config: MgnStallRetryConfig;
+  /** `/mgn-stall-retry/controller`: no second deployment can act in this account and Region. */
+  public readonly controllerClaim: ssm.StringParameter;
 
   constructor(scope: Construct, id: string, props: StalledReplicationRetryProps = {}) {
     super(scope, id);
@@ -97,6 +101,8 @@ export class StalledReplicationRetry extends Construct {
     validateConfig(config, id);
     this.config = config;
     const stack = Stack.of(this);
+
+    this.controllerClaim = claimController(this, config.hub === undefined ? 'single-account' : 'hub');
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       // validateConfig() admits only the day counts that RetentionDays defines.

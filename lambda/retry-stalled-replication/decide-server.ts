@@ -294,6 +294,13 @@ async function retryClaimed(
         await giveBack();
         await noticeAccountProblem('SPOKE_ROLE_UNAVAILABLE', scope.accountID, error, invocation);
         return { record: { ...answered, outcome: Outcome.SKIPPED_SPOKE_ROLE_UNAVAILABLE, reason: failure.message }, entry: claimed };
+      case 'SPOKE_SESSION_NOT_RENEWED':
+        // No request reached MGN: the attempt was not made, and the platform tries again.
+        await giveBack();
+        return {
+          record: { ...answered, attempts: attempt - 1, outcome: Outcome.FAILED, reason: `${failure.message}: RetryDataReplication was not sent; the attempt was given back and the invocation fails, so it is tried again` },
+          entry: claimed,
+        };
       case 'REFUSED':
       case 'TRANSIENT':
         return verifyAfterFailure(facts, { ...counted, ...answered }, claimed, { ...failure, sentAt }, scope, invocation, giveBack);

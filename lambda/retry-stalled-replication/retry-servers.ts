@@ -21,7 +21,8 @@ import { finish } from './report/record';
 export async function retryServers(request: RetryRequest, invocation: Invocation): Promise<ServerResult[]> {
   const { config, dryRun } = invocation;
   const scope = scopeOf(request.accountID, config);
-  const remembering = rememberAccount(scope, invocation);
+  // Only an event shows that an account forwards its stalls: a payload may name any account.
+  const remembering = request.trigger === 'event' ? rememberAccount(scope, invocation) : undefined;
   const [stalledServer] = request.trigger === 'event' && request.action === 'RETRY' ? request.sourceServerIDs : [];
   const ahead = stalledServer === undefined ? undefined : readAhead(stalledServer, request.accountID, invocation);
   const fleet = fleetFromLedger(scope, invocation, ahead?.census);
@@ -87,7 +88,7 @@ const remembered = new Set<string>();
 
 /**
  * Hub mode: records an account the hub was not told about (one of its organization) as heard
- * from, so that sweeps cover it too; once per execution environment, best effort.
+ * from, when it forwarded an event, so that sweeps cover it too; once per execution environment, best effort.
  */
 async function rememberAccount(scope: ServerScope, invocation: Invocation): Promise<void> {
   const { config, dryRun, now, deadline } = invocation;

@@ -13,7 +13,7 @@ import { describeActiveSourceServers } from './aws/mgn-api';
 import { bestEffort, updateEntry } from './attempt-ledger';
 import { ledgerOf, type DecisionBase } from './decide-server';
 import { decideFresh } from './decide-fresh';
-import type { ServerScope } from './decide/hub';
+import { scopeOf, type ServerScope } from './decide/hub';
 import type { RetryRequest } from './decide/input';
 import { accountProblemOf, classifyMgnError, type ClassifiedMgnError } from './decide/mgn-errors';
 import { Outcome, type ServerResult, type SweepSummary } from './decide/outcomes';
@@ -148,13 +148,16 @@ export async function sweepAccount(
 }
 
 /**
- * Once per account: open episodes written before the open-episodes index existed are written again
+ * Once per account the function reaches without a spoke role: open episodes written before the open-episodes index existed are written again
  * (which adds them to it) and joined to this sweep's list, so that sweeps can end them too. True
  * when done; a failure or a lack of time leaves it to the next sweep.
  */
 async function backfillOpenEpisodeIndex(accountID: string, openEpisodes: Set<string>, invocation: Invocation): Promise<boolean> {
   const { config, deadline, now, dryRun } = invocation;
   if (dryRun) return false;
+  // A spoke account's entries were all written by a hub, which came after the index: nothing to add
+  // (and no Scan of the whole table at every sweep of an account whose role cannot be assumed).
+  if (scopeOf(accountID, config).access.kind === 'spoke-role') return true;
   return optional('add older open episodes to the open-episodes index', false, async () => {
     const keys = await scanUnindexedOpenEpisodes(config.ledgerTableName, accountID, () => deadline.forWork());
     let all = true;

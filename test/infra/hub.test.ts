@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App, Token, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_CONFIG, type MgnStallRetryConfig } from '../../lib/config';
-import type { HubSettings } from '../../lib/hub-settings';
+import { MAX_SPOKE_ACCOUNTS, type HubSettings } from '../../lib/hub-settings';
 import { SPOKE_STACK_NAME, addMgnStallRetryStacks } from '../../lib/mgn-stall-retry-app';
 
 const HUB: HubSettings = { account: '999988887777', region: 'eu-west-1', spokeAccounts: ['111122223333', '444455556666'], organizationId: 'o-a1b2c3d4e5' };
@@ -73,12 +73,54 @@ describe('the hub stack', () => {
     });
   });
 
+  it('claims the hub account and Region under the name every deployment claims, so no spoke or single-account stack joins it there', () => {
+    hub.resourceCountIs('AWS::SSM::Parameter', 1);
+    hub.hasResourceProperties('AWS::SSM::Parameter', { Name: '/mgn-stall-retry/controller', Type: 'String', Value: 'hub' });
+  });
+
   it('without an organization, may assume the listed spoke accounts\' roles only', () => {
     const listed = Template.fromStack(synthesize({ account: HUB.account, region: 'eu-west-1', spokeAccounts: ['111122223333'] }).stacks[0] as Stack);
     listed.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AssumeSpokeRoles', Resource: inPartition(':iam::111122223333:role/mgn-stall-retry-spoke-eu-west-1') })]) },
     });
     expect(JSON.stringify(listed.toJSON())).not.toContain('aws:PrincipalOrgID');
+  });
+});
+
+/** A template value as CloudFormation resolves it in the standard partition; other references become long stand-ins. */
+function resolved(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(resolved);
+  if (typeof value !== 'object' || value === null) return value;
+  const object = value as Record<string, unknown>;
+  if ('Fn::Join' in object) {
+    const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
+    return parts.map((part) => String(resolved(part))).join(separator);
+  }
+  if ('Ref' in object) return object['Ref'] === 'AWS::Partition' ? 'aws' : 'x'.repeat(64);
+  if ('Fn::GetAtt' in object) return `arn:aws:dynamodb:ap-southeast-1:999988887777:table/${'x'.repeat(64)}`;
+  return Object.fromEntries(Object.entries(object).map(([key, entry]) => [key, resolved(entry)]));
+}
+
+describe('a hub listing the most spoke accounts it accepts', () => {
+  const accounts = Array.from({ length: MAX_SPOKE_ACCOUNTS }, (_, index) => String(100000000000 + index * 7919));
+  const most = synthesize({ account: HUB.account, region: 'ap-southeast-1', spokeAccounts: accounts }).stacks[0] as Stack;
+  const resources = Object.values(Template.fromStack(most).toJSON()['Resources'] as Record<string, { Type: string; Properties: Record<string, unknown> }>);
+  const size = (value: unknown): number => JSON.stringify(resolved(value)).length;
+
+  it('keeps each IAM policy within its size limit', () => {
+    const managed = resources.filter((resource) => resource.Type === 'AWS::IAM::ManagedPolicy').map((resource) => size(resource.Properties['PolicyDocument']));
+    const inline = resources.filter((resource) => resource.Type === 'AWS::IAM::Policy').map((resource) => size(resource.Properties['PolicyDocument']));
+    expect(JSON.stringify(resources)).toContain(`:iam::${accounts[MAX_SPOKE_ACCOUNTS - 1] ?? ''}:role/`);
+    for (const length of managed) expect(length).toBeLessThan(6_144);
+    expect(inline.reduce((sum, length) => sum + length, 0)).toBeLessThan(10_240);
+  });
+
+  it("keeps the function's environment within 4 KB and the bus policy within 10,240 characters", () => {
+    const [fn] = resources.filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    const variables = resolved((fn?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables) as Record<string, string>;
+    expect(Object.entries(variables).reduce((sum, [name, value]) => sum + name.length + Buffer.byteLength(value), 0)).toBeLessThan(4_096);
+    const [bus] = resources.filter((resource) => resource.Type === 'AWS::Events::EventBus');
+    expect(size(bus?.Properties['Policy'])).toBeLessThan(10_240);
   });
 });
 
@@ -94,8 +136,13 @@ describe('the spoke template', () => {
 
   it('holds a forwarding rule, its role, and the access role: nothing else', () => {
     expect(Object.values(spokeJson.Resources).map((resource) => resource.Type).sort()).toEqual([
-      'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role',
+      'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role', 'AWS::SSM::Parameter',
     ]);
+  });
+
+  it('claims its account and Region as a spoke of its hub, under the name every deployment claims', () => {
+    spoke.resourceCountIs('AWS::SSM::Parameter', 1);
+    spoke.hasResourceProperties('AWS::SSM::Parameter', { Name: '/mgn-stall-retry/controller', Type: 'String', Value: 'spoke of 999988887777' });
   });
 
   it('forwards MGN stall events to the hub bus of its Region, with a role that may put events there only', () => {

@@ -34,6 +34,13 @@ function matches(pattern: unknown, event: unknown): boolean {
   );
 }
 
+describe('the claim on the account and Region', () => {
+  it('is the SSM parameter every deployment names alike, so CloudFormation refuses a second deployment here', () => {
+    template.resourceCountIs('AWS::SSM::Parameter', 1);
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/mgn-stall-retry/controller', Type: 'String', Value: 'single-account' });
+  });
+});
+
 describe('the stall event rule', () => {
   const rule = Object.values(template.findResources('AWS::Events::Rule')).find((candidate) => 'EventPattern' in (candidate as { Properties: object }).Properties) as { Properties: { EventPattern: unknown } };
   const mgnEvent = (detailType: string, detail: object, source = 'aws.mgn'): object => ({

@@ -89,6 +89,44 @@ describe('a hub deciding a spoke account\'s stall', () => {
     expect(outcomeOf(await sim.invoke(sim.spokeStallEvent(SPOKE_A, A)))).toBe('RETRIED');
   });
 
+  it('retries with the session it holds when STS is busy as the session nears its end', async () => {
+    sim = await start(listed, [inAccount(SPOKE_A, stalledServer(A)), inAccount(SPOKE_A, stalledServer(B))], [SPOKE_A]);
+    expect(outcomeOf(await sim.invoke(sim.spokeStallEvent(SPOKE_A, B)))).toBe('RETRIED');
+    // The read starts with more than five minutes left on the session and ends with less: the
+    // retry's call asks for a new session, and STS is throttling.
+    sim.advance(55 * MINUTE - 1000);
+    sim.faults.mgn.add({ operation: 'DescribeSourceServers', action: { kind: 'delay', ms: 2000 } });
+    sim.faults.sts.add({ operation: 'AssumeRole', action: { kind: 'error', status: 400, errorType: 'Throttling' } });
+    const outcome = await sim.invoke(sim.spokeStallEvent(SPOKE_A, A));
+    expect(outcomeOf(outcome)).toBe('RETRIED');
+    expect(decisions(outcome)[0]).toMatchObject({ attempts: 1 });
+    expect(sim.retryCalls(A)).toBe(1);
+    expect(sim.faults.sts.count('AssumeRole')).toBeGreaterThan(1);
+  });
+
+  it('gives the attempt back, sends nothing and fails when the session ended and STS cannot renew it', async () => {
+    sim = await start(listed, [inAccount(SPOKE_A, stalledServer(A))], [SPOKE_A]);
+    // The session ends while MGN answers the read: the retry's call needs a new one.
+    sim.local.sts.shortenSessions(3);
+    sim.faults.mgn.add({ operation: 'DescribeSourceServers', action: { kind: 'delay', ms: 4000 }, count: 1 });
+    const pending = sim.invoke(sim.spokeStallEvent(SPOKE_A, A));
+    while (sim.faults.mgn.count('DescribeSourceServers') === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    sim.faults.sts.add({ operation: 'AssumeRole', action: { kind: 'error', status: 400, errorType: 'Throttling' } });
+    const outcome = await pending;
+    expect(outcome).toMatchObject({ ok: false, error: { name: 'ReplicationRetryFailedError' } });
+    const [decision] = decisions(outcome);
+    expect(decision).toMatchObject({ outcome: 'FAILED', attempts: 0, mgnErrorCode: 'SpokeCredentialsTransientError' });
+    expect(String(decision?.['reason'])).toContain('could not be renewed');
+    expect(String(decision?.['reason'])).toContain('RetryDataReplication was not sent');
+    expect(sim.retryCalls(A)).toBe(0);
+    // STS answers again: the platform's retry makes the first attempt, not the second.
+    sim.faults.sts.clear();
+    sim.advance(MINUTE);
+    const again = await sim.invoke(sim.spokeStallEvent(SPOKE_A, A));
+    expect(outcomeOf(again)).toBe('RETRIED');
+    expect(decisions(again)[0]).toMatchObject({ attempt: 1, attempts: 1 });
+  });
+
   it('refuses an event from an account it does not serve, naming hub.spokeAccounts', async () => {
     sim = await start(listed, [inAccount(ORG_ACCOUNT, stalledServer(A))], [ORG_ACCOUNT]);
     const outcome = await sim.invoke(sim.spokeStallEvent(ORG_ACCOUNT, A));
@@ -133,6 +171,29 @@ describe('a hub sweep', () => {
     expect(sim.acceptedRetries()).toBe(4);
     const accounts = outcome.ok ? outcome.result.sweep?.accounts : undefined;
     expect(accounts?.find((account) => account.accountID === SPOKE_B)).toMatchObject({ outcome: 'SKIPPED_SPOKE_ROLE_UNAVAILABLE', serversScanned: 0 });
+  });
+
+  it('scans the ledger for older open episodes once, for its own account only: never for a spoke account, reached or not', async () => {
+    const fleet = [...fleetOf(LOCAL_ACCOUNT, 0), ...fleetOf(SPOKE_A, 100), ...fleetOf(SPOKE_B, 200)];
+    sim = await start(listed, fleet, [SPOKE_A]);
+    expect((await sim.sweep()).ok).toBe(true);
+    expect(sim.local.dynamodb.requests()['Scan']).toBe(1);
+    // SPOKE_B's role still cannot be assumed: its sweeps go on without a scan each hour.
+    for (let hour = 0; hour < 3; hour += 1) {
+      sim.advance(60 * MINUTE);
+      expect((await sim.sweep()).ok).toBe(true);
+    }
+    expect(sim.local.dynamodb.requests()['Scan']).toBe(1);
+  });
+
+  it('does not take up an account that only a manual payload named', async () => {
+    const fleet = [...fleetOf(SPOKE_A, 100), ...fleetOf(ORG_ACCOUNT, 300)];
+    sim = await start(organization, fleet, [SPOKE_A, ORG_ACCOUNT]);
+    const first = fleet.find((server) => server.accountID === ORG_ACCOUNT && server.replicationState === 'STALLED');
+    expect(outcomeOf(await sim.invoke({ sourceServerID: first?.sourceServerID ?? '', accountID: ORG_ACCOUNT }))).toBe('RETRIED');
+    sim.advance(MINUTE);
+    const after = await sim.sweep();
+    expect(after.ok ? after.result.sweep?.accounts?.map((account) => account.accountID) : []).toEqual([LOCAL_ACCOUNT, SPOKE_A]);
   });
 
   it('covers an account of the organization once it has forwarded an event', async () => {

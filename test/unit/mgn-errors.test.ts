@@ -14,6 +14,8 @@ describe('classifyMgnError', () => {
     ['a 403 of another name', error('UnrecognizedClientException', 403), 'ACCESS_DENIED'],
     ['expired credentials', error('ExpiredTokenException', 403), 'TRANSIENT'],
     ['throttling', error('ThrottlingException', 429), 'TRANSIENT'],
+    ['throttling as awsQuery services name it', error('Throttling', 400), 'TRANSIENT'],
+    ['a spoke session that could not be renewed', error('SpokeCredentialsTransientError'), 'SPOKE_SESSION_NOT_RENEWED'],
     ['a 5xx', error('InternalServerException', 500), 'TRANSIENT'],
     ['a 503 without a name', error('Error', 503), 'TRANSIENT'],
     ['a network error', Object.assign(error('Error'), { code: 'ECONNRESET' }), 'TRANSIENT'],

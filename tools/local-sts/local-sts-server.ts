@@ -23,6 +23,8 @@ export class LocalStsServer {
   public readonly calls: AssumeRoleCall[] = [];
   private readonly trusted = new Set<string>();
   private failuresLeft = 0;
+  /** The length of the sessions it grants; unset: as the caller asks. */
+  private sessionSeconds: number | undefined;
   private readonly http: Server;
 
   constructor(private readonly clock: () => number = Date.now) {
@@ -44,6 +46,11 @@ export class LocalStsServer {
   /** Answers the next `count` AssumeRole calls with a throttling error. */
   throttleNext(count: number): void {
     this.failuresLeft = count;
+  }
+
+  /** Grants sessions of this length from now on, whatever the caller asks: a session that ends within one invocation. */
+  shortenSessions(seconds: number): void {
+    this.sessionSeconds = seconds;
   }
 
   async start(): Promise<string> {
@@ -91,7 +98,7 @@ export class LocalStsServer {
       fail(403, 'AccessDenied', `User: arn:aws:sts::local:assumed-role/hub/${sessionName} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
       return;
     }
-    const seconds = Number(form.get('DurationSeconds') ?? '3600');
+    const seconds = this.sessionSeconds ?? Number(form.get('DurationSeconds') ?? '3600');
     const expiration = new Date(this.clock() + seconds * 1000).toISOString();
     const keyID = `ASIA${account}${randomBytes(2).toString('hex').toUpperCase()}`;
     head(200, { 'content-type': 'text/xml' });

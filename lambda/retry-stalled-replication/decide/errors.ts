@@ -74,6 +74,22 @@ export class SpokeRoleUnavailableError extends Error {
   }
 }
 
+/**
+ * Thrown when the hub could not renew its session in an account's spoke role for a reason that may
+ * pass (STS throttling, a 5xx, the network) and holds no session that is still valid: the call it
+ * was for was not sent. The platform retries the invocation.
+ */
+export class SpokeCredentialsTransientError extends Error {
+  public override readonly name = 'SpokeCredentialsTransientError';
+
+  constructor(
+    public readonly roleArn: string,
+    cause: { code: string; message: string },
+  ) {
+    super(`the session in ${roleArn} could not be renewed (${cause.code}: ${cause.message}); no call was sent to that account`);
+  }
+}
+
 /** The code (exception name) and message of anything thrown, for a log line or a reason. */
 export function errorFacts(error: unknown): { code: string; message: string } {
   return error instanceof Error ? { code: error.name, message: error.message } : { code: 'UnknownError', message: String(error) };

@@ -12,6 +12,8 @@ export type MgnErrorKind =
   | 'ACCESS_DENIED'
   /** Hub mode: the account's spoke role cannot be assumed, so no call reached MGN. */
   | 'SPOKE_ROLE_UNAVAILABLE'
+  /** Hub mode: the spoke session could not be renewed for now (STS busy or failing): no call reached MGN. */
+  | 'SPOKE_SESSION_NOT_RENEWED'
   /** MGN understood the request and said no (ValidationException or any other 4xx). */
   | 'REFUSED'
   /** Throttling, 5xx, network, timeouts, the function's deadline: the same call may work later. */
@@ -32,6 +34,9 @@ export interface ClassifiedMgnError {
 /** Credential and clock problems answer 403 or 400 but pass once the credentials are refreshed. */
 const TRANSIENT_AUTH = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired', 'InvalidSignatureException', 'SignatureDoesNotMatch']);
 
+/** Throttling answers: 400 (`Throttling`, the awsQuery services' code) or 429; the same call works later. */
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException']);
+
 /**
  * Maps an error thrown by the MGN client to how the decision reacts to it. MGN's model
  * (botocore mgn/2020-02-26/service-2.json) gives RetryDataReplication only
@@ -44,11 +49,12 @@ export function classifyMgnError(error: unknown): ClassifiedMgnError {
   const status = metadata?.httpStatusCode;
   const kind = ((): MgnErrorKind => {
     if (code === 'SpokeRoleUnavailableError') return 'SPOKE_ROLE_UNAVAILABLE';
+    if (code === 'SpokeCredentialsTransientError') return 'SPOKE_SESSION_NOT_RENEWED';
     if (code === 'ResourceNotFoundException' || status === 404) return 'NOT_FOUND';
     if (code === 'UninitializedAccountException') return 'NOT_INITIALIZED';
     if (TRANSIENT_AUTH.has(code)) return 'TRANSIENT';
     if (code === 'AccessDeniedException' || code === 'AccessDenied' || status === 403) return 'ACCESS_DENIED';
-    if (code === 'ThrottlingException' || code === 'TooManyRequestsException' || status === 429) return 'TRANSIENT';
+    if (THROTTLING.has(code) || status === 429) return 'TRANSIENT';
     if (status !== undefined && status >= 400 && status < 500) return 'REFUSED';
     return 'TRANSIENT';
   })();
