@@ -23,9 +23,10 @@ const KNOWN_REGIONS = new Set(RegionInfo.regions.map((region) => region.name));
 /**
  * The most accounts `spokeAccounts` may list: each is an ARN in the hub role's policy (a managed
  * policy holds 6,144 characters), an ID in the function's environment (4 KB) and a principal in the
- * bus policy (10,240). An organization's accounts need not be listed.
+ * bus policy (10,240), with room for the longest partition and Region names. An organization's
+ * accounts need not be listed.
  */
-export const MAX_SPOKE_ACCOUNTS = 80;
+export const MAX_SPOKE_ACCOUNTS = 75;
 const KEYS = ['account', 'region', 'regions', 'spokeAccounts', 'organizationId'];
 
 /** The Regions of a hub: `region`, or each of `regions`. */

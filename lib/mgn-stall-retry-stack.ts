@@ -23,7 +23,7 @@ export class MgnStallRetryStack extends Stack {
     this.retry = new StalledReplicationRetry(this, 'StalledReplicationRetry', props.config ?? DEFAULT_CONFIG);
     this.monitoring = new RetryMonitoring(this, 'Monitoring', { retry: this.retry });
     new SavedQueries(this, 'SavedQueries', { retry: this.retry });
-    // What an operator looks up after deploying (README: testing by hand, redriving, clean-up).
+    // What an operator looks up after deploying (docs/operations.md: testing by hand, redriving; README.md: clean-up).
     const outputs: [id: string, value: string, description: string][] = [
       ['FunctionName', this.retry.function.functionName, 'Invoke this function with a payload from events/ to retry servers by hand'],
       ['NotificationTopicArn', this.retry.notificationTopic.topicArn, 'Subscribe to this topic for escalations and alarms'],

@@ -81,12 +81,12 @@ export class RetryMonitoring extends Construct {
       anyAtAll(
         'DeliveryDeadLetterQueueAlarm',
         queueDepth(retry.deliveryDeadLetterQueue),
-        'mgn-stall-retry: EventBridge could not deliver events to the function. See README, "Where failed work goes".',
+        'mgn-stall-retry: EventBridge could not deliver events to the function. See docs/operations.md, "Where failed work goes".',
       ),
       anyAtAll(
         'FailedInvocationQueueAlarm',
         queueDepth(retry.failedInvocationQueue),
-        'mgn-stall-retry: invocations failed after Lambda\'s retries. See README, "Where failed work goes".',
+        'mgn-stall-retry: invocations failed after Lambda\'s retries. See docs/operations.md, "Where failed work goes".',
       ),
       anyAtAll(
         'RetryBudgetExhaustedAlarm',

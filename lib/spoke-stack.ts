@@ -15,7 +15,7 @@ export interface MgnStallRetrySpokeStackProps extends Omit<StackProps, 'env' | '
 }
 
 /**
- * What every migration account runs in each hub Region (README, "Organization"): a rule that
+ * What every migration account runs in each hub Region (docs/organizations.md): a rule that
  * forwards MGN stall events to the hub's bus, and the role the hub's function assumes to read and
  * retry this account's source servers. No function, no assets, no bootstrap check: a
  * service-managed StackSet deploys it to every account of an OU, and to accounts added later.

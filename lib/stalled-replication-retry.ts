@@ -27,7 +27,7 @@ export const STALL_EVENT_PATTERN: events.EventPattern = {
   detail: { state: ['STALLED', 'NOT_STALLED'] },
 };
 
-/** Metric namespace and service name: dashboards, alarms and queries depend on them (README, "Metrics and logs"). */
+/** Metric namespace and service name: dashboards, alarms and queries depend on them (docs/operations.md, "Metrics and logs"). */
 export const METRIC_NAMESPACE = 'MgnStallRetry';
 export const SERVICE_NAME = 'mgn-stall-retry';
 
@@ -46,7 +46,7 @@ export const ASYNC_RETRY_ATTEMPTS = 2;
 const QUEUE_RETENTION = Duration.days(14);
 
 /**
- * Every setting is optional; the defaults are those of `DEFAULT_CONFIG` (README, Configuration).
+ * Every setting is optional; the defaults are those of `DEFAULT_CONFIG` (README.md, "Settings").
  */
 export interface StalledReplicationRetryProps extends Partial<Omit<MgnStallRetryConfig, 'environments'>> {
   /**
@@ -321,7 +321,7 @@ export class StalledReplicationRetry extends Construct {
         sid: 'RetryDataReplication',
         actions: ['mgn:RetryDataReplication'],
         // This account's source servers; with global view, those of every account in the Region,
-        // since IAM's evaluation of a global-view call is not documented (README, IAM).
+        // since IAM's evaluation of a global-view call is not documented (docs/how-it-works.md, "IAM").
         resources: [stack.formatArn({ service: 'mgn', resource: 'source-server', resourceName: '*', ...(globalView ? { account: '*' } : {}) })],
       }),
     );

@@ -142,8 +142,8 @@ describe('parseConfig', () => {
     ['a hub with a repeated Region', { hub: { account: '999988887777', regions: ['eu-west-1', 'eu-west-1'], organizationId: 'o-a1b2c3d4e5' } }, /mgnStallRetry\.hub\.regions lists a Region twice/],
     ['a hub with a bad spoke account', { hub: { account: '999988887777', region: 'eu-west-1', spokeAccounts: ['12345'] } }, /mgnStallRetry\.hub\.spokeAccounts must be a list of 12-digit account IDs/],
     ['a hub listing more spoke accounts than its policies hold', {
-      hub: { account: '999988887777', region: 'eu-west-1', spokeAccounts: Array.from({ length: 81 }, (_, index) => String(100000000000 + index)) },
-    }, /mgnStallRetry\.hub\.spokeAccounts lists 81 accounts; at most 80 .*set hub\.organizationId/],
+      hub: { account: '999988887777', region: 'eu-west-1', spokeAccounts: Array.from({ length: 76 }, (_, index) => String(100000000000 + index)) },
+    }, /mgnStallRetry\.hub\.spokeAccounts lists 76 accounts; at most 75 .*set hub\.organizationId/],
     ['a hub serving itself as a spoke', { hub: { account: '999988887777', region: 'eu-west-1', spokeAccounts: ['999988887777'] } }, /mgnStallRetry\.hub\.spokeAccounts lists the hub account 999988887777/],
     ['a hub with a bad organization ID', { hub: { account: '999988887777', region: 'eu-west-1', organizationId: 'org-1' } }, /mgnStallRetry\.hub\.organizationId must be an AWS Organizations ID/],
     ['a hub field typo', { hub: { account: '999988887777', region: 'eu-west-1', spokeAcounts: ['111122223333'] } }, /mgnStallRetry\.hub\.spokeAcounts is not a known field/],

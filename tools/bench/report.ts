@@ -56,7 +56,7 @@ export function writeReport(directory: string, report: BenchReport, date: Date):
     'measured against its floor in the same run, alternating. The floors are minified single-file bundles',
     'of `@aws-sdk/client-mgn` with the SDK\'s default credential chain, as `NodejsFunction` would build them:',
     'for import, one that sends only `RetryDataReplication`; for decisions and sweeps, one that describes',
-    'and retries (`tools/bench/floor-*.ts`). The README\'s "Performance" section says how to run it.',
+    'and retries (`tools/bench/floor-*.ts`). docs/development.md, "Performance", says how to run it.',
     '',
     '| measure | function | floor | ratio | how |',
     '|---|---|---|---|---|',

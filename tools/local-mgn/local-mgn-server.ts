@@ -10,7 +10,7 @@ export { generateFleet, type LocalSourceServer } from './fleet';
  * A local stand-in for the MGN API: the restJson1 protocol of DescribeSourceServers and
  * RetryDataReplication over real HTTP, so the real MgnClient (pointed here with
  * AWS_ENDPOINT_URL_MGN) and the shipped bundle can be exercised with no AWS account.
- * A dev and test tool: it is never part of the Lambda bundle. README, "Local MGN endpoint",
+ * A dev and test tool: it is never part of the Lambda bundle. docs/development.md, "Local MGN endpoint",
  * lists where it differs from MGN.
  */
 

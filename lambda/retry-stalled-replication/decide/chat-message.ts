@@ -3,7 +3,7 @@ import { chatCode, clip as clipText, TEXT_LIMITS } from './untrusted-text';
 /**
  * Amazon Q Developer in chat applications (formerly AWS Chatbot) renders an SNS message in Slack,
  * Microsoft Teams or Amazon Chime only in its custom-notification JSON (admin guide, "Custom
- * notifications"; README, "Where notifications go"). Pure.
+ * notifications"; docs/operations.md, "Where notifications go"). Pure.
  */
 
 /** A custom notification as the chat service reads it. */

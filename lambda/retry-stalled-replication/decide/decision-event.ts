@@ -4,7 +4,7 @@ import { Outcome } from './outcomes';
 /** The `source` of every decision event on the default event bus. */
 export const DECISION_EVENT_SOURCE = 'mgn-stall-retry';
 
-/** The detail-types of decision events (README, "Where notifications go"). */
+/** The detail-types of decision events (docs/operations.md, "Where notifications go"). */
 export const DecisionEventType = {
   RETRIED: 'Stall Retried',
   ESCALATED: 'Stall Escalated',

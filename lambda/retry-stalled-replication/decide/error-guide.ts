@@ -3,7 +3,7 @@ import type { ReplicationError } from './triage';
 /**
  * What each MGN replication error means and what to check first, for the person a notice goes
  * to. From the MGN User Guide, "Common replication errors" and "Troubleshooting agentless
- * replication" (README, "Triage", links them). Pure data.
+ * replication" (docs/how-it-works.md, "Triage", links them). Pure data.
  */
 export interface ErrorGuide {
   readonly meaning: string;

@@ -304,7 +304,7 @@ export function formatAccountNotice(
       action:
         'Deploy the spoke template in this account and Region (add the account to the StackSet\'s OU, or ' +
         'cdk deploy the spoke stack there), and check that the spoke role trusts the hub account\'s role ' +
-        '(README, "Organization"). Sweeps of other accounts keep succeeding meanwhile; this notice repeats at most weekly.',
+        '(docs/organizations.md). Sweeps of other accounts keep succeeding meanwhile; this notice repeats at most weekly.',
     },
   }[problem];
   const message = [wrap(headline), '', `Error: ${error.code}: ${error.message}`, '', 'What to do:', wrap(action)].join('\n');

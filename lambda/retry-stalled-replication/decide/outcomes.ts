@@ -1,6 +1,6 @@
 import type { FleetHealth } from './fleet-health';
 
-/** Every outcome a server can have in one invocation. README, "Outcomes", explains each. */
+/** Every outcome a server can have in one invocation. docs/how-it-works.md, "Outcomes", explains each (tools/docs/reference.ts). */
 export const Outcome = {
   RETRIED: 'RETRIED',
   DRY_RUN: 'DRY_RUN',

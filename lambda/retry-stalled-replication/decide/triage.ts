@@ -2,7 +2,7 @@ import type { ServerFacts } from './server-facts';
 
 /**
  * Triage: what MGN says is wrong with a stalled server decides whether a retry can help. Pure.
- * README, "Triage", has the policy table and its sources.
+ * docs/how-it-works.md, "Triage", has the policy table and its sources.
  */
 
 /** Every `dataReplicationError` value of the MGN API (`DataReplicationErrorString`). */

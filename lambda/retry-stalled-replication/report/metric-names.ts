@@ -1,4 +1,4 @@
-/** Metric names. README, "Metrics", explains each. */
+/** Metric names. docs/operations.md, "Metrics and logs", explains each (tools/docs/reference.ts). */
 export const MetricName = {
   REPLICATION_RETRIED: 'ReplicationRetried',
   RETRY_SKIPPED: 'RetrySkipped',
@@ -20,5 +20,5 @@ export const MetricName = {
   SERVERS_NEAR_FREE_PERIOD_END: 'ServersNearFreePeriodEnd',
 } as const;
 
-/** The message of every decision line: the dashboard's per-account table and the README's queries filter on it. */
+/** The message of every decision line: the dashboard's per-account table and the saved queries filter on it. */
 export const DECISION_LOG_MESSAGE = 'replication retry decision';
