@@ -1,4 +1,4 @@
-/** Metric names. README, "Metrics", explains each. */
+/** Metric names. README, "Metrics and logs", explains each. */
 export const MetricName = {
   REPLICATION_RETRIED: 'ReplicationRetried',
   RETRY_SKIPPED: 'RetrySkipped',
