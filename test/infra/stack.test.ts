@@ -390,14 +390,35 @@ describe('alarms and dashboard', () => {
   const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Record<string, unknown> }[];
 
   it('alarm on errors, throttles, both queues, spent budgets and lagging servers, each notifying the topic', () => {
-    expect(alarms.map((alarm) => alarm.Properties['MetricName']).sort()).toEqual([
-      'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors', 'RetryBudgetExhausted', 'ServersLagging', 'Throttles',
+    // A metric-math alarm has no MetricName: it is named by the metrics its expression uses.
+    const watched = (properties: Record<string, unknown>): string =>
+      (properties['Metrics'] as { MetricStat?: { Metric: { MetricName: string } } }[] | undefined)
+        ?.flatMap((query) => (query.MetricStat ? [query.MetricStat.Metric.MetricName] : [])).join('-') ?? String(properties['MetricName']);
+    expect(alarms.map((alarm) => watched(alarm.Properties)).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors-InvalidInput', 'RetryBudgetExhausted', 'ServersLagging', 'Throttles',
     ]);
     for (const alarm of alarms) {
       expect(alarm.Properties['AlarmActions']).toEqual([{ Ref: expect.stringMatching(/NotificationTopic/) as string }]);
       // Fleet-health gauges come once per sweep: a sweep without figures keeps the alarm's state.
       expect(alarm.Properties['TreatMissingData']).toBe(alarm.Properties['MetricName'] === 'ServersLagging' ? 'missing' : 'notBreaching');
     }
+  });
+
+  it('alarm on function errors other than invalid input, so a bad payload of a test by hand pages no one', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching',
+      Metrics: [
+        { Id: 'expr_1', Expression: 'FILL(errors, 0) - FILL(invalidInput, 0)', ReturnData: true },
+        {
+          Id: 'errors', ReturnData: false,
+          MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: Match.anyValue() }] }, Period: 300, Stat: 'Sum' },
+        },
+        {
+          Id: 'invalidInput', ReturnData: false,
+          MetricStat: { Metric: { Namespace: 'MgnStallRetry', MetricName: 'InvalidInput', Dimensions: [{ Name: 'service', Value: 'mgn-stall-retry' }] }, Period: 300, Stat: 'Sum' },
+        },
+      ],
+    });
   });
 
   it('alarm when 1 server or more lags for two consecutive hourly sweeps, and say when it is over', () => {
