@@ -9,7 +9,6 @@ import { flushDecisionEvents } from './report/decision-events';
 import { logger, metrics } from './report/powertools';
 import { MetricName } from './report/metric-names';
 import { retryServers } from './retry-servers';
-import { sweepAccounts } from './sweep-accounts';
 
 const home = { accountID: config.homeAccountID, region: config.region, globalView: config.globalView, ...(config.hub === undefined ? {} : { hub: config.hub }) };
 
@@ -53,7 +52,8 @@ export async function handler(event: unknown, context: Context): Promise<Invocat
 async function run(request: RetryRequest, invocation: Invocation): Promise<InvocationResult> {
   const base = { trigger: request.trigger, dryRun: invocation.dryRun };
   return request.action === 'SWEEP'
-    ? { ...base, ...(await sweepAccounts(request, invocation)) }
+    ? // The sweep's code (paging, fleet health, hub accounts) is loaded by sweeps only.
+      { ...base, ...(await (await import('./sweep-accounts')).sweepAccounts(request, invocation)) }
     : { ...base, results: await retryServers(request, invocation) };
 }
 

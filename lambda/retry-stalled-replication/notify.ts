@@ -4,14 +4,23 @@ import { bestEffort, updateEntry, type LedgerAccess } from './attempt-ledger';
 import { DeadlineExceededError, errorFacts } from './decide/errors';
 import { massStallEvent } from './decide/decision-event';
 import { consoleUrl } from './decide/console-link';
-import { formatAccountNotice, formatEscalation, formatMassStall, type AccountProblem, type EscalationFacts, type Notice } from './decide/escalation-message';
+import type { AccountProblem, EscalationFacts, Notice } from './decide/escalation-message';
 import type { StalledServerLine } from './decide/mass-stall';
-import { opsItemDraft, type OpsItemDraft } from './decide/ops-item';
+import type { OpsItemDraft } from './decide/ops-item';
 import { ESCALATION_LEASE_MS, markEscalationSent, recordOpsItem, releaseEscalation, type LedgerEntry } from './decide/stall-episode';
 import type { Invocation } from './invocation';
 import { recordEvent } from './report/decision-events';
 import { MetricName } from './report/metric-names';
 import { logger, metrics } from './report/powertools';
+
+/**
+ * The texts of notices and OpsItems, loaded with the first notice: a decision that sends none (a
+ * retry, a skip) never parses them.
+ */
+async function noticeText(): Promise<typeof import('./decide/escalation-message') & typeof import('./decide/ops-item')> {
+  const [messages, opsItems] = await Promise.all([import('./decide/escalation-message'), import('./decide/ops-item')]);
+  return { ...messages, ...opsItems };
+}
 
 /** Time kept inside an escalation claim's lease to record the outcome after the publish. */
 const RECORD_RESERVE_MS = 15_000;
@@ -37,6 +46,7 @@ export async function sendEscalation(
   if (escalation.leaseUntil - now() <= RECORD_RESERVE_MS) throw new DeadlineExceededError('the notification, whose claim ran out,');
   const latest = withinLease(escalation.claimedAt, now(), deadline.forWork());
   const claim = { claimedAt: escalation.claimedAt, episodeStartedAt: claimed.episodeStartedAt };
+  const { formatEscalation, opsItemDraft } = await noticeText();
   const notice = formatEscalation({ ...facts, region: config.region, kind: escalation.kind, entry: claimed, maxAttempts: config.maxAttempts, now: now() });
   // The OpsItem first: its deduplication makes a second try after a failed publish find the same one.
   const opsItemId = config.opsItems
@@ -102,6 +112,7 @@ export async function noticeAccountProblem(
   try {
     const claimedAt = now();
     if (!(await claimAccountNotice(config.ledgerTableName, noticeKey, claimedAt, ESCALATION_LEASE_MS, deadline.forWork()))) return;
+    const { formatAccountNotice } = await noticeText();
     const notice = formatAccountNotice(problem, accountID, config.region, errorFacts(error));
     try {
       await publishNotification(config.notificationTopicArn, notice, withinLease(claimedAt, now(), deadline.forWork()));
@@ -157,6 +168,7 @@ export async function noticeMassStall(
       return false;
     }
     const { fleet, servers } = findings;
+    const { formatMassStall, opsItemDraft } = await noticeText();
     const notice = formatMassStall({ accountID, region: config.region, ...fleet, servers, now: now() });
     const latest = withinLease(claimedAt, now(), deadline.forWork());
     const opsItemId = config.opsItems
