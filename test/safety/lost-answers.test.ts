@@ -49,7 +49,7 @@ describe('the ledger claim\'s answer is lost (DynamoDB applied the PutItem)', ()
 });
 
 describe('SNS accepted the notice but its answer was lost', () => {
-  it('never loses the notice: SNS has no idempotent publish, so it may arrive twice, never more', async () => {
+  it('never loses the notice: SNS has no idempotent publish, so one lost answer may deliver it twice, never more', async () => {
     sim = await Simulation.start(synthesizeBundledFunction({ ...DEFAULT_CONFIG, maxAttempts: 1, cooldownMinutes: 0 }), [stalledServer(A)]);
     expect(outcomeOf(await sim.stall(A))).toBe('RETRIED');
     sim.local.mgn.advance();
