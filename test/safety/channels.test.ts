@@ -4,15 +4,14 @@ import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bun
 import { LOCAL_TOPIC_ARN } from '../../tools/local-aws/local-aws';
 import { generateFleet } from '../../tools/local-mgn/local-mgn-server';
 import { SNS_MAX_MESSAGE_BYTES } from '../../tools/local-sns/local-sns-server';
-import { HOUR, MINUTE, Simulation, decisions, emitted, outcomeOf, stalledServer } from '../support/simulation';
+import { HOUR, MINUTE, Simulation, decisions, emitted, outcomeOf, stalledServer, stopSimulationsAfterEach, TEST_SERVERS } from '../support/simulation';
 
 // Where notices and decisions go, on the synthesized bundle against local SNS, EventBridge and
 // Systems Manager: one SNS message in two shapes (e-mail text, chat JSON), a decision event per
 // notable decision, and with `opsItems` one OpsItem per episode, resolved when the server recovers.
 jest.setTimeout(240_000);
 
-const A = 's-a00000000000000a1';
-const B = 's-b00000000000000b2';
+const { A, B } = TEST_SERVERS;
 let plain: BundledFunction;
 let withOpsItems: BundledFunction;
 let sim: Simulation;
@@ -21,9 +20,7 @@ beforeAll(() => {
   plain = synthesizeBundledFunction();
   withOpsItems = synthesizeBundledFunction({ ...DEFAULT_CONFIG, opsItems: true, cooldownMinutes: 0, maxAttempts: 1 });
 });
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 const agentDown = { replicationError: { error: 'AGENT_NOT_SEEN', rawError: 'agent last seen 40 minutes ago' } };
 

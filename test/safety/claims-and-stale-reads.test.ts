@@ -1,28 +1,24 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
-import { HOUR, MINUTE, Simulation, decisions, outcomeOf, outcomesOf, stalledServer } from '../support/simulation';
+import { HOUR, MINUTE, Simulation, decisions, outcomeOf, outcomesOf, stalledServer, stopSimulationsAfterEach, defaultBundle, TEST_SERVERS } from '../support/simulation';
 
 // Notice claims held by their own sender, reads taken before MGN answered, owed notices, and reads
 // that settle before the answer: on the synthesized bundle, with races made by fault delays.
 jest.setTimeout(180_000);
 
-const A = 's-a00000000000000a1';
-let fn: BundledFunction;
+const { A } = TEST_SERVERS;
 let oneRetry: BundledFunction;
 let sim: Simulation;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(() => {
-  fn = synthesizeBundledFunction();
   oneRetry = synthesizeBundledFunction({ ...DEFAULT_CONFIG, cooldownMinutes: 0, maxAttempts: 1 });
 });
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 describe('a notice is recorded as sent only by the invocation whose claim SNS accepted', () => {
   it('a late publish of the previous episode never marks the next episode\'s notice sent: the re-stall gets its own notice', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A, { replicationError: { error: 'AGENT_NOT_SEEN', rawError: 'agent down' } })]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, { replicationError: { error: 'AGENT_NOT_SEEN', rawError: 'agent down' } })]);
     const [x, r, y] = await Promise.all([sim.separateEnvironment(), sim.separateEnvironment(), sim.separateEnvironment()]);
     // Episode 1's publish is slow; episode 2's hangs, then SNS fails.
     sim.faults.sns.add({ operation: 'Publish', action: { kind: 'delay', ms: 4_000 }, count: 1 });
@@ -70,7 +66,7 @@ describe('a read taken before MGN answered never decides a skip', () => {
 
 describe('a notice that could not be sent is owed, and the platform retries the decision that owes it', () => {
   it('a denied retry whose notice SNS refused fails the invocation; Lambda\'s retry sends the notice', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.faults.mgn.add({ operation: 'RetryDataReplication', action: { kind: 'error', status: 403, errorType: 'AccessDeniedException', message: 'explicit deny in an SCP' } });
     sim.faults.sns.add({ operation: 'Publish', action: { kind: 'error', status: 500, errorType: 'InternalError' }, count: 3 });
     const event = sim.stallEvent(A);
@@ -89,7 +85,7 @@ describe('a notice that could not be sent is owed, and the platform retries the 
 
 describe('a sweep that cannot list the open episodes fails, so a recovery it saw is not lost', () => {
   it('the platform\'s retry of the sweep ends the episode, and the re-stall is a new episode', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     for (let hour = 0; hour < 8 && sim.notices(A).length === 0; hour += 1) {
       await sim.sweep();
       sim.local.mgn.advance();
@@ -114,7 +110,7 @@ describe('nothing a stall event started runs on after its answer', () => {
     ['a stalled server', 'STALLED', 'RETRIED'],
     ['a replicating server (the read-ahead was not needed)', 'CONTINUOUS', 'SKIPPED_NOT_STALLED'],
   ])('the open-episodes Query settles before the answer: %s, no census yet', async (_name, replicationState, outcome) => {
-    sim = await Simulation.start(fn, [stalledServer(A, { replicationState })]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, { replicationState })]);
     sim.faults.dynamodb.add({ operation: 'Query', action: { kind: 'delay', ms: 2_000 } });
     const decided = await sim.stall(A);
     expect(outcomeOf(decided)).toBe(outcome);

@@ -1,21 +1,15 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
+import { synthesizeBundledFunction } from '../../tools/bundle-runner/bundled-function';
 import { generateFleet } from '../../tools/local-mgn/local-mgn-server';
-import { MINUTE, SECOND, Simulation, stalledServer } from '../support/simulation';
+import { MINUTE, SECOND, Simulation, stalledServer, stopSimulationsAfterEach, defaultBundle, TEST_SERVERS } from '../support/simulation';
 
 // Concurrent sweeps, every service hung, SNS hung mid-notice: on the synthesized bundle.
 jest.setTimeout(300_000);
 
-const A = 's-a00000000000000a1';
-let fn: BundledFunction;
+const { A } = TEST_SERVERS;
 let sim: Simulation;
 
-beforeAll(() => {
-  fn = synthesizeBundledFunction();
-});
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 describe('concurrency', () => {
   it('five environments sweeping 60 stalled servers of 200 at once (sweepConcurrency 50) retry each once', async () => {
@@ -32,7 +26,7 @@ describe('concurrency', () => {
 
 describe('deadlines', () => {
   it('every service hangs: the sweep still returns before its timeout', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.faults.mgn.add({ operation: 'DescribeSourceServers', action: { kind: 'hang' }, skip: 1 });
     sim.faults.dynamodb.add({ operation: '*', action: { kind: 'hang' } });
     sim.faults.sns.add({ operation: '*', action: { kind: 'hang' } });

@@ -1,6 +1,5 @@
-import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
 import { generateFleet } from '../../tools/local-mgn/local-mgn-server';
-import { MINUTE, Simulation, decisions, outcomeOf, outcomesOf, stalledServer } from '../support/simulation';
+import { MINUTE, Simulation, decisions, outcomeOf, outcomesOf, stalledServer, stopSimulationsAfterEach, defaultBundle, TEST_SERVERS } from '../support/simulation';
 
 // The function ends before its timeout whatever a call does: each AWS call gets a deadline from the
 // time left, so a hung call or a brownout costs the servers it holds up (FAILED, tried again), never
@@ -8,16 +7,10 @@ import { MINUTE, Simulation, decisions, outcomeOf, outcomesOf, stalledServer } f
 // hung and slowed by the fault proxy, and short Lambda timeouts so the tests take seconds.
 jest.setTimeout(180_000);
 
-const A = 's-a00000000000000a1';
-let fn: BundledFunction;
+const { A } = TEST_SERVERS;
 let sim: Simulation;
 
-beforeAll(() => {
-  fn = synthesizeBundledFunction();
-});
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 /** Whether the ledger holds a counted attempt for a server. */
 async function attemptsOf(sourceServerID: string): Promise<number> {
@@ -27,7 +20,7 @@ async function attemptsOf(sourceServerID: string): Promise<number> {
 
 describe('the function ends before its timeout', () => {
   it('when RetryDataReplication hangs: the server FAILED, its attempt given back, the next try retries it', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.faults.mgn.add({ operation: 'RetryDataReplication', action: { kind: 'hang' }, count: 1 });
     const hung = await sim.stall(A, { timeoutMs: 8_000 });
     expect(hung.timedOut).toBe(false);
@@ -41,7 +34,7 @@ describe('the function ends before its timeout', () => {
   });
 
   it('when the ledger read hangs', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     // A stall event reads the entry and the census together; a manual request reads the entry alone.
     sim.faults.dynamodb.add({ operation: 'BatchGetItem', action: { kind: 'hang' } });
     sim.faults.dynamodb.add({ operation: 'GetItem', action: { kind: 'hang' } });
@@ -54,7 +47,7 @@ describe('the function ends before its timeout', () => {
 
   it('when every call is slow: a manual batch decides what it can and fails the rest, each claim settled', async () => {
     const fleet = generateFleet(100, 100, 'RECOVERS');
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     sim.faults.mgn.add({ operation: '*', action: { kind: 'delay', ms: 150 } });
     sim.faults.dynamodb.add({ operation: '*', action: { kind: 'delay', ms: 150 } });
     const batch = await sim.invoke({ sourceServerIDs: fleet.map((server) => server.sourceServerID) }, { timeoutMs: 12_000 });
@@ -73,7 +66,7 @@ describe('the function ends before its timeout', () => {
 
   it('when a sweep meets a brownout: it stops in time and keeps the servers it did not reach for the next', async () => {
     const fleet = generateFleet(400, 80);
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     sim.faults.dynamodb.add({ operation: '*', action: { kind: 'delay', ms: 200 } });
     const sweep = await sim.sweep({ timeoutMs: 10_000 });
     expect(sweep.timedOut).toBe(false);

@@ -1,22 +1,16 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
-import { DAY, HOUR, MINUTE, Simulation, decisions, emitted, outcomeOf, outcomesOf, stalledServer } from '../support/simulation';
+import { synthesizeBundledFunction } from '../../tools/bundle-runner/bundled-function';
+import { DAY, HOUR, MINUTE, Simulation, decisions, emitted, outcomeOf, outcomesOf, stalledServer, stopSimulationsAfterEach, defaultBundle, TEST_SERVERS } from '../support/simulation';
 
 // Stall episodes over simulated days, on the synthesized bundle: an episode ends only when MGN
 // shows the server replicating again, so no schedule, lost event or flapping state can refill or
 // switch off the retry budget, and a stall after a real recovery gets its own budget and notice.
 jest.setTimeout(180_000);
 
-const A = 's-a00000000000000a1';
-let fn: BundledFunction;
+const { A } = TEST_SERVERS;
 let sim: Simulation;
 
-beforeAll(() => {
-  fn = synthesizeBundledFunction();
-});
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 /**
  * Drives an unfixable stall of A through the default policy (3 retries 30 minutes apart): hourly
@@ -43,7 +37,7 @@ function stallsAgain(): void {
 
 describe('a new episode after the server is seen replicating', () => {
   it('gives a stall after a real recovery its own budget and its own notice (NOT_STALLED delivered)', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     expect(outcomeOf(await sim.stall(A))).toBe('RETRIED');
     sim.local.mgn.advance();
     sim.advance(10 * MINUTE);
@@ -75,7 +69,7 @@ describe('a new episode after the server is seen replicating', () => {
   });
 
   it('ends the episode when only the sweep sees the server replicating (NOT_STALLED lost)', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     await spendBudget();
     expect(sim.notices(A)).toHaveLength(1);
     personFixes();
@@ -95,7 +89,7 @@ describe('a new episode after the server is seen replicating', () => {
   });
 
   it('ends the episode on a snapshot taken after the last retry (sweep off, NOT_STALLED lost)', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     for (let attempt = 0; attempt < 4; attempt += 1) {
       await sim.stall(A);
       sim.local.mgn.advance();
@@ -113,7 +107,7 @@ describe('a new episode after the server is seen replicating', () => {
   });
 
   it('keeps one episode, budget spent, while a stall flaps through INITIATING for a day', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     let recoveries = 0;
     for (let step = 0; step < 96; step += 1) {
       // Every 15 minutes: MGN reports STALLED; every retry's initiation reports NOT_STALLED.
@@ -149,7 +143,7 @@ describe('no setting switches the budget off', () => {
 
 describe('event times outside [now − 24 h, now + 5 min]', () => {
   it('are not used as the episode start or end: the decision time is, and the log says why', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A, { afterRetry: 'RECOVERS' })]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, { afterRetry: 'RECOVERS' })]);
     const redriven = await sim.invoke(sim.stallEvent(A, 'STALLED', sim.now - 13 * DAY));
     expect(outcomeOf(redriven)).toBe('RETRIED');
     expect(decisions(redriven)[0]?.['eventTimeIgnored']).toMatch(/more than 24 h old/);

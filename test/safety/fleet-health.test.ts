@@ -3,7 +3,7 @@ import { spokeRoleArn } from '../../lambda/retry-stalled-replication/decide/hub'
 import { synthesizeBundledFunction, type BundledFunction, type InvocationOutcome } from '../../tools/bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../tools/local-aws/local-aws';
 import type { LocalSourceServer } from '../../tools/local-mgn/local-mgn-server';
-import { DAY, HOUR, MINUTE, Simulation, stalledServer } from '../support/simulation';
+import { DAY, HOUR, MINUTE, Simulation, stalledServer, stopSimulationsAfterEach, defaultBundle } from '../support/simulation';
 
 // Fleet health on the bundle: a sweep over a fleet of known states, lags, backlogs, last-seen times
 // and elapsed durations publishes exactly the expected figures, and reads MGN no more than before.
@@ -11,17 +11,13 @@ jest.setTimeout(120_000);
 
 const SPOKE = '222233334444';
 
-let fn: BundledFunction;
 let hub: BundledFunction;
 let sim: Simulation;
 
 beforeAll(() => {
-  fn = synthesizeBundledFunction();
   hub = synthesizeBundledFunction({ ...DEFAULT_CONFIG, hub: { account: LOCAL_ACCOUNT, region: LOCAL_REGION, spokeAccounts: [SPOKE] } });
 });
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 const id = (n: number): string => `s-${String(n).padStart(17, '0')}`;
 
@@ -94,7 +90,7 @@ const mgnCalls = (): number => sim.local.mgn.calls.length;
 
 describe('a sweep publishes the fleet\'s health', () => {
   it('publishes exactly the expected figures for a fleet of known states, lags, backlogs, last-seen times and elapsed durations', async () => {
-    sim = await Simulation.start(fn, []);
+    sim = await Simulation.start(defaultBundle(), []);
     for (const server of knownFleet(sim.now)) sim.local.mgn.putServer(server);
     const sweep = await sim.sweep();
     expect(sweep.ok).toBe(true);
@@ -127,12 +123,12 @@ describe('a sweep publishes the fleet\'s health', () => {
   });
 
   it('costs no extra MGN call: the same calls as the same fleet without any health field', async () => {
-    sim = await Simulation.start(fn, []);
+    sim = await Simulation.start(defaultBundle(), []);
     for (const server of knownFleet(sim.now, false)) sim.local.mgn.putServer(server);
     await sim.sweep();
     const without = mgnCalls();
     await sim.stop();
-    sim = await Simulation.start(fn, []);
+    sim = await Simulation.start(defaultBundle(), []);
     for (const server of knownFleet(sim.now)) sim.local.mgn.putServer(server);
     const sweep = await sim.sweep();
     expect(fleetMetrics(sweep).length).toBeGreaterThan(0);
@@ -142,7 +138,7 @@ describe('a sweep publishes the fleet\'s health', () => {
   });
 
   it('publishes STALLED as 0 when nothing is stalled, and no maximum lag when no lag is known', async () => {
-    sim = await Simulation.start(fn, [replicating(1, Date.now(), { lagDuration: 'soon' }), replicating(2, Date.now(), { replicationState: 'INITIATING' })]);
+    sim = await Simulation.start(defaultBundle(), [replicating(1, Date.now(), { lagDuration: 'soon' }), replicating(2, Date.now(), { replicationState: 'INITIATING' })]);
     const sweep = await sim.sweep();
     const metrics = fleetMetrics(sweep);
     expect(metrics).toContainEqual({ metric: 'ServersByReplicationState', value: 0, unit: 'Count', dimensions: { service: 'mgn-stall-retry', State: 'STALLED' } });
@@ -152,7 +148,7 @@ describe('a sweep publishes the fleet\'s health', () => {
 
   it('publishes nothing from a scan that could not read every page (a partial count is not the fleet\'s)', async () => {
     const fleet = Array.from({ length: 1200 }, (_, n) => replicating(n + 1, Date.now(), { lagDuration: 'PT3H' }));
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     sim.faults.mgn.add({ operation: 'DescribeSourceServers', action: { kind: 'error', status: 500, errorType: 'InternalServerException' }, skip: 1 });
     const sweep = await sim.sweep();
     expect(fleetMetrics(sweep)).toEqual([]);

@@ -1,30 +1,22 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
+import { synthesizeBundledFunction } from '../../tools/bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT } from '../../tools/local-aws/local-aws';
-import { MINUTE, Simulation, decisions, outcomeOf, outcomesOf, stalledServer } from '../support/simulation';
+import { MINUTE, Simulation, decisions, outcomeOf, outcomesOf, stalledServer, stopSimulationsAfterEach, defaultBundle, TEST_SERVERS } from '../support/simulation';
 
 // Decisions act on state read just before acting, and on ledger items of any shape: a cutover or
 // an opt-out that begins while a sweep works is respected, and a hand-written, old or damaged
 // ledger item is repaired once and the server decided normally. On the synthesized bundle.
 jest.setTimeout(180_000);
 
-const A = 's-a00000000000000a1';
-const B = 's-b00000000000000b2';
-const C = 's-c00000000000000c3';
-let fn: BundledFunction;
+const { A, B, C } = TEST_SERVERS;
 let sim: Simulation;
 
-beforeAll(() => {
-  fn = synthesizeBundledFunction();
-});
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 describe('decisions use state read just before acting', () => {
   it('a cutover or an opt-out that begins after the sweep read its page is respected', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A), stalledServer(B), stalledServer(C)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A), stalledServer(B), stalledServer(C)]);
     sim.local.mgn.afterCall = (call) => {
       const filters = (call.body as { filters?: { isArchived?: boolean } }).filters;
       if (call.operation !== 'DescribeSourceServers' || filters?.isArchived !== false) return;
@@ -55,7 +47,7 @@ describe('a malformed ledger item is logged once and replaced by a valid one', (
   ];
 
   it.each(cases)('%s: the server is decided, the item rewritten valid, the warning logged once', async (_name, item, expected) => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     await sim.local.dynamodb.putItem({ pk: { S: `${LOCAL_ACCOUNT}#${A}` }, ...item() });
     const first = await sim.stall(A);
     expect(outcomeOf(first)).toBe(expected);
@@ -71,7 +63,7 @@ describe('a malformed ledger item is logged once and replaced by a valid one', (
   });
 
   it('reads an entry of the first version as it was written, without a warning', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     const started = sim.now - 3 * 60 * MINUTE;
     await sim.local.dynamodb.putItem({
       pk: { S: `${LOCAL_ACCOUNT}#${A}` }, version: { N: '5' }, episodeStartedAt: { N: String(started) },

@@ -3,7 +3,7 @@ import { spokeRoleArn } from '../../lambda/retry-stalled-replication/decide/hub'
 import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../tools/local-aws/local-aws';
 import { generateFleet, type LocalSourceServer } from '../../tools/local-mgn/local-mgn-server';
-import { MINUTE, Simulation, decisions, outcomeOf, stalledServer } from '../support/simulation';
+import { MINUTE, Simulation, decisions, outcomeOf, stalledServer, stopSimulationsAfterEach, TEST_SERVERS } from '../support/simulation';
 
 // Organization mode on the bundle: a hub serving spoke accounts through their spoke roles, against
 // a local STS and a local MGN that keeps each account's servers apart.
@@ -12,10 +12,10 @@ jest.setTimeout(120_000);
 const SPOKE_A = '222233334444';
 const SPOKE_B = '555566667777';
 const ORG_ACCOUNT = '888899990000';
-const A = 's-a00000000000000a1';
 const B = 's-b00000000000000b1';
 const HOME = 's-000000000000000h1'.replace('h', '0');
 
+const { A } = TEST_SERVERS;
 let listed: BundledFunction;
 let organization: BundledFunction;
 let sim: Simulation;
@@ -24,9 +24,7 @@ beforeAll(() => {
   listed = synthesizeBundledFunction({ ...DEFAULT_CONFIG, hub: { account: LOCAL_ACCOUNT, region: LOCAL_REGION, spokeAccounts: [SPOKE_A, SPOKE_B] } });
   organization = synthesizeBundledFunction({ ...DEFAULT_CONFIG, hub: { account: LOCAL_ACCOUNT, region: LOCAL_REGION, spokeAccounts: [SPOKE_A], organizationId: 'o-a1b2c3d4e5' } });
 });
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 const roleOf = (accountID: string): string => spokeRoleArn(accountID, LOCAL_REGION);
 const inAccount = (accountID: string, server: LocalSourceServer): LocalSourceServer => ({ ...server, accountID });

@@ -1,25 +1,21 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT } from '../../tools/local-aws/local-aws';
-import { DAY, HOUR, MINUTE, Simulation, decisions, outcomeOf, stalledServer } from '../support/simulation';
+import { DAY, HOUR, MINUTE, Simulation, decisions, outcomeOf, stalledServer, stopSimulationsAfterEach, defaultBundle, TEST_SERVERS } from '../support/simulation';
 
 // Ledger edges on the synthesized bundle: lost answers with throttled retries, implausible leases and
 // times, entries of the first version.
 jest.setTimeout(300_000);
 
-const A = 's-a00000000000000a1';
 const THROTTLED = { kind: 'error', status: 400, errorType: 'ProvisionedThroughputExceededException' } as const;
-let fn: BundledFunction;
+const { A } = TEST_SERVERS;
 let oneRetry: BundledFunction;
 let sim: Simulation;
 
 beforeAll(() => {
-  fn = synthesizeBundledFunction();
   oneRetry = synthesizeBundledFunction({ ...DEFAULT_CONFIG, maxAttempts: 1 });
 });
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 describe('a claim applied, its answer lost, and the SDK\'s retry of it throttled', () => {
   it('recognises itself and makes the retry it claimed', async () => {
@@ -68,7 +64,7 @@ describe('escalation claim with an implausible lease', () => {
 
 describe('plausible times', () => {
   it('an attempt time 23 h ahead of the clock holds the server in cooldown for a day (snapshots get only 5 min of skew)', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     await sim.local.dynamodb.putItem({
       pk: { S: `${LOCAL_ACCOUNT}#${A}` }, version: { N: '1' }, openEpisodeAccount: { S: LOCAL_ACCOUNT },
       episodeStartedAt: { N: String(sim.now - 10 * MINUTE) }, attemptTimes: { L: [{ N: String(sim.now + 23 * HOUR) }] },
@@ -86,7 +82,7 @@ describe('plausible times', () => {
 
 describe('backfill of entries from the previous version (no openEpisodeAccount)', () => {
   it('an old open episode is indexed by the first sweep and ended when the server replicates', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.setServer(A, { replicationState: 'CONTINUOUS' });
     await sim.local.dynamodb.putItem({
       pk: { S: `${LOCAL_ACCOUNT}#${A}` }, version: { N: '3' }, episodeStartedAt: { N: String(sim.now - 5 * HOUR) },

@@ -1,26 +1,22 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
-import { HOUR, MINUTE, Simulation, decisions, outcomeOf, stalledServer } from '../support/simulation';
+import { HOUR, MINUTE, Simulation, decisions, outcomeOf, stalledServer, stopSimulationsAfterEach, defaultBundle, TEST_SERVERS } from '../support/simulation';
 
 // Answers lost on the way back from DynamoDB and SNS after the request was applied, on the
 // synthesized bundle: a write recognises itself, no retry is counted that was not sent, a notice is
 // never lost (a lost SNS answer can make it arrive twice), duplicates spend one attempt.
 jest.setTimeout(180_000);
 
-const A = 's-a00000000000000a1';
-let fn: BundledFunction;
+const { A } = TEST_SERVERS;
 let oneRetry: BundledFunction;
 let noCooldown: BundledFunction;
 let sim: Simulation;
 
 beforeAll(() => {
-  fn = synthesizeBundledFunction();
   oneRetry = synthesizeBundledFunction({ ...DEFAULT_CONFIG, maxAttempts: 1 });
   noCooldown = synthesizeBundledFunction({ ...DEFAULT_CONFIG, cooldownMinutes: 0 });
 });
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 async function attemptsOf(sourceServerID: string): Promise<number> {
   const item = (await sim.local.dynamodb.items()).find((entry) => entry['pk']?.S?.endsWith(sourceServerID));
@@ -29,7 +25,7 @@ async function attemptsOf(sourceServerID: string): Promise<number> {
 
 describe('the ledger claim\'s answer is lost (DynamoDB applied the PutItem)', () => {
   it('still retries the server: the claim is its own, not another invocation\'s', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.faults.dynamodb.add({ operation: 'PutItem', action: { kind: 'drop-response' }, count: 1 });
     const first = await sim.stall(A);
     expect(outcomeOf(first)).toBe('RETRIED');

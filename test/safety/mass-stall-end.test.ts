@@ -1,27 +1,20 @@
-import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
 import { generateFleet } from '../../tools/local-mgn/local-mgn-server';
-import { HOUR, Simulation, decisions, outcomeOf, outcomesOf } from '../support/simulation';
+import { HOUR, Simulation, decisions, outcomeOf, outcomesOf, stopSimulationsAfterEach, defaultBundle } from '../support/simulation';
 
 // The end of a mass stall on the synthesized bundle: no stale second notice from an event racing the
 // sweep that lifts it, no burst of per-server notices for time spent paused.
 jest.setTimeout(300_000);
 
-let fn: BundledFunction;
 let sim: Simulation;
 
-beforeAll(() => {
-  fn = synthesizeBundledFunction();
-});
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 const fleetNotices = (): { subject?: string; message: string }[] => sim.notices().filter((notice) => /MGN mass stall/.test(notice.subject ?? ''));
 
 describe('an event racing the sweep that ends the mass stall', () => {
   it('sends a second fleet notice ("30 of 30") for a mass stall that just ended', async () => {
     const fleet = generateFleet(30, 30);
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     await sim.sweep();
     expect(fleetNotices()).toHaveLength(1);
     // The shared cause is fixed: 25 replicate again, 5 stay stalled.
@@ -44,7 +37,7 @@ describe('an event racing the sweep that ends the mass stall', () => {
 describe('per-server notices right after a mass stall', () => {
   it('episodes opened before the mass stall all mail STILL_STALLED at the same moment as their next retry', async () => {
     const fleet = generateFleet(30, 0);
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     await sim.sweep(); // census 0 of 30
     const early = fleet.slice(0, 9);
     for (const server of early) sim.setServer(server.sourceServerID, { replicationState: 'STALLED', afterRetry: 'STAYS_STALLED', replicationError: { error: 'UNSTABLE_NETWORK' } });

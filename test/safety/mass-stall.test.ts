@@ -1,29 +1,23 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
+import { synthesizeBundledFunction } from '../../tools/bundle-runner/bundled-function';
 import { generateFleet } from '../../tools/local-mgn/local-mgn-server';
-import { DAY, HOUR, MINUTE, Simulation, outcomeOf, outcomesOf } from '../support/simulation';
+import { DAY, HOUR, MINUTE, Simulation, outcomeOf, outcomesOf, stopSimulationsAfterEach, defaultBundle } from '../support/simulation';
 
 // Mass stalls on the synthesized bundle: no false pause from episodes that cannot close, a second
 // mass stall gets its own notice, exact thresholds, cheap events once the notice is out, one notice
 // naming the paused servers, a claim whose answer was lost.
 jest.setTimeout(300_000);
 
-let fn: BundledFunction;
 let sim: Simulation;
 
-beforeAll(() => {
-  fn = synthesizeBundledFunction();
-});
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 const fleetNotices = (): { subject?: string; message: string }[] => sim.notices().filter((notice) => /MGN mass stall/.test(notice.subject ?? ''));
 
 describe('open episodes that never close inflate the event-driven stalled count', () => {
   it('10 disconnected servers with old open episodes + 1 fresh stall in a healthy fleet of 20 = false mass stall', async () => {
     const fleet = generateFleet(30, 10); // 10 of 30 stalled: 33 %, not a mass stall
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     const first = await sim.sweep();
     expect(outcomesOf(first).filter((outcome) => outcome === 'RETRIED')).toHaveLength(10);
     const stalled = fleet.filter((server) => server.replicationState === 'STALLED').map((server) => server.sourceServerID);
@@ -45,7 +39,7 @@ describe('open episodes that never close inflate the event-driven stalled count'
 describe('a mass stall seen only by events is never lifted', () => {
   it('a second, real mass stall gets no fleet notice', async () => {
     const fleet = generateFleet(30, 0);
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     await sim.sweep(); // census: 30 in replication, none stalled
     const stallAll = (): void => {
       for (const server of fleet) sim.setServer(server.sourceServerID, { replicationState: 'STALLED', afterRetry: 'STAYS_STALLED', replicationError: { error: 'UNSTABLE_NETWORK' } });
@@ -78,13 +72,13 @@ describe('threshold boundary', () => {
   });
 
   it('exactly 10 of 20 is a mass stall; 9 of 18 and 10 of 21 are not', async () => {
-    sim = await Simulation.start(fn, generateFleet(20, 10));
+    sim = await Simulation.start(defaultBundle(), generateFleet(20, 10));
     expect(new Set(outcomesOf(await sim.sweep()))).toEqual(new Set(['SKIPPED_MASS_STALL']));
     await sim.stop();
-    sim = await Simulation.start(fn, generateFleet(18, 9));
+    sim = await Simulation.start(defaultBundle(), generateFleet(18, 9));
     expect(new Set(outcomesOf(await sim.sweep()))).toEqual(new Set(['RETRIED']));
     await sim.stop();
-    sim = await Simulation.start(fn, generateFleet(21, 10));
+    sim = await Simulation.start(defaultBundle(), generateFleet(21, 10));
     expect(new Set(outcomesOf(await sim.sweep()))).toEqual(new Set(['RETRIED']));
   });
 });
@@ -92,7 +86,7 @@ describe('threshold boundary', () => {
 describe('cost of an event during a mass stall whose notice is already out', () => {
   it('reads the ledger once (entry and census together) and the open stalls once, and writes nothing, for a notice sent long ago', async () => {
     const fleet = generateFleet(30, 30);
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     await sim.sweep();
     expect(fleetNotices()).toHaveLength(1);
     sim.advance(10 * MINUTE);
@@ -115,7 +109,7 @@ describe('cost of an event during a mass stall whose notice is already out', () 
 describe('fleet notice written by events', () => {
   it('names the paused stalled servers and their errors, not the servers it already retried', async () => {
     const fleet = generateFleet(30, 0);
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     await sim.sweep();
     for (const server of fleet) sim.setServer(server.sourceServerID, { replicationState: 'STALLED', afterRetry: 'STAYS_STALLED', replicationError: { error: 'FAILED_TO_LAUNCH_REPLICATION_SERVER' } });
     sim.advance(10 * MINUTE);
@@ -134,7 +128,7 @@ describe('fleet notice written by events', () => {
 
   it('one fleet notice for 10 environments deciding at once', async () => {
     const fleet = generateFleet(30, 0);
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     await sim.sweep();
     for (const server of fleet) sim.setServer(server.sourceServerID, { replicationState: 'STALLED', afterRetry: 'STAYS_STALLED' });
     // 15 events, one at a time: each sees at most 14 open episodes, so each is retried and no notice goes out yet.
@@ -150,7 +144,7 @@ describe('fleet notice written by events', () => {
 
 describe('the fleet notice claim\'s answer is lost', () => {
   it('the sweep that found the mass stall sends no notice at all (the claim does not recognise itself)', async () => {
-    sim = await Simulation.start(fn, generateFleet(30, 30));
+    sim = await Simulation.start(defaultBundle(), generateFleet(30, 30));
     // PutItem #1 is the census; #2 is the fleet-notice claim: applied, answer lost; the SDK's retry fails its condition.
     sim.faults.dynamodb.add({ operation: 'PutItem', action: { kind: 'drop-response' }, skip: 1, count: 1 });
     const sweep = await sim.sweep();

@@ -1,27 +1,20 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
-import { DAY, HOUR, MINUTE, Simulation, decisions, emitted, outcomeOf, stalledServer } from '../support/simulation';
+import { synthesizeBundledFunction } from '../../tools/bundle-runner/bundled-function';
+import { DAY, HOUR, MINUTE, Simulation, decisions, emitted, outcomeOf, stalledServer, stopSimulationsAfterEach, defaultBundle, TEST_SERVERS } from '../support/simulation';
 
 // What MGN answers, and what gets lost on the way, on the synthesized bundle through a fault proxy:
 // a retry that may have happened counts, a refusal of a server MGN still reports STALLED counts
 // and escalates, permanent errors are reported and notified once, never failing every sweep.
 jest.setTimeout(180_000);
 
-const A = 's-a00000000000000a1';
-const B = 's-b00000000000000b2';
-let fn: BundledFunction;
+const { A, B } = TEST_SERVERS;
 let sim: Simulation;
 
-beforeAll(() => {
-  fn = synthesizeBundledFunction();
-});
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 describe('a retry that may have happened counts', () => {
   it('when MGN applied the retry but its answer was lost, and the SDK\'s retry of it was refused', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.faults.mgn.add({ operation: 'RetryDataReplication', action: { kind: 'drop-response' }, count: 1 });
     const first = await sim.stall(A);
     expect(outcomeOf(first)).toBe('RETRIED');
@@ -35,7 +28,7 @@ describe('a retry that may have happened counts', () => {
   });
 
   it('when every answer to the retry is lost: the server, read again, is no longer STALLED', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.faults.mgn.add({ operation: 'RetryDataReplication', action: { kind: 'drop-response' } });
     expect(outcomeOf(await sim.stall(A))).toBe('RETRIED');
     sim.faults.mgn.clear();
@@ -46,7 +39,7 @@ describe('a retry that may have happened counts', () => {
   });
 
   it('gives the attempt back only when the server is still STALLED after a transient failure', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.faults.mgn.add({ operation: 'RetryDataReplication', action: { kind: 'error', status: 503, errorType: 'ServiceUnavailableException' }, count: 3 });
     const failed = await sim.stall(A);
     expect(failed).toMatchObject({ ok: false, error: { name: 'ReplicationRetryFailedError' } });
@@ -59,7 +52,7 @@ describe('a retry that may have happened counts', () => {
 
 describe('a retry MGN refuses while it reports the server STALLED', () => {
   it('counts as an attempt: three in three days, then one notice naming the error', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A, { refusesRetry: true })]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, { refusesRetry: true })]);
     const outcomes: string[] = [];
     for (let elapsed = 0; elapsed < 3 * DAY; elapsed += HOUR) {
       outcomes.push(outcomeOf(await sim.sweep()));
@@ -78,7 +71,7 @@ describe('a retry MGN refuses while it reports the server STALLED', () => {
 
 describe('permanent errors', () => {
   it('MGN not initialized: every sweep succeeds, says so, counts it, and one notice goes out', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.local.mgn.initialized = false;
     for (let hour = 0; hour < 24; hour += 1) {
       const sweep = await sim.sweep();
@@ -93,7 +86,7 @@ describe('permanent errors', () => {
   });
 
   it('a retry denied for good (an SCP): counted, notified once with the error, every sweep green', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A), stalledServer(B, { afterRetry: 'RECOVERS' })]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A), stalledServer(B, { afterRetry: 'RECOVERS' })]);
     sim.faults.mgn.add({ operation: 'RetryDataReplication', action: { kind: 'error', status: 403, errorType: 'AccessDeniedException', message: 'explicit deny in a service control policy' } });
     let escalatedWithoutRetry = 0;
     for (let hour = 0; hour < 24; hour += 1) {

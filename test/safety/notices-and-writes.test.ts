@@ -1,24 +1,22 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
-import { DAY, MINUTE, SECOND, Simulation, decisions, outcomeOf, stalledServer } from '../support/simulation';
+import { DAY, MINUTE, SECOND, Simulation, decisions, outcomeOf, stalledServer, stopSimulationsAfterEach, TEST_SERVERS } from '../support/simulation';
 
 // The episode's notice is sent or still owed, never recorded as sent unless SNS accepted it; and a
 // write the decision does not depend on (a refresh, the sweep backlog, a note) never changes its
 // outcome. On the synthesized bundle, with SNS and DynamoDB failing through the fault proxy.
 jest.setTimeout(180_000);
 
-const A = 's-a00000000000000a1';
 const THROTTLED = { kind: 'error', status: 400, errorType: 'ProvisionedThroughputExceededException' } as const;
 /** One retry per episode, no cooldown: the budget is spent by the second decision. */
+const { A } = TEST_SERVERS;
 let oneRetry: BundledFunction;
 let sim: Simulation;
 
 beforeAll(() => {
   oneRetry = synthesizeBundledFunction({ ...DEFAULT_CONFIG, cooldownMinutes: 0, maxAttempts: 1 });
 });
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 async function spendTheRetry(): Promise<void> {
   expect(outcomeOf(await sim.stall(A))).toBe('RETRIED');

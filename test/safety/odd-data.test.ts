@@ -1,25 +1,17 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
+import { synthesizeBundledFunction } from '../../tools/bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT } from '../../tools/local-aws/local-aws';
-import { DAY, HOUR, MINUTE, Simulation, outcomeOf, outcomesOf, stalledServer } from '../support/simulation';
+import { DAY, HOUR, MINUTE, Simulation, outcomeOf, outcomesOf, stalledServer, stopSimulationsAfterEach, defaultBundle, TEST_SERVERS } from '../support/simulation';
 
 // Odd data and fresh state, on the synthesized bundle: a cutover that starts mid-sweep is respected
 // at any concurrency; ledger items with impossible times, huge versions, or written by the first
 // version are repaired once and never hold a server or double a notice.
 jest.setTimeout(300_000);
 
-const A = 's-a00000000000000a1';
-const B = 's-b00000000000000b2';
-const C = 's-c00000000000000c3';
-let fn: BundledFunction;
+const { A, B, C } = TEST_SERVERS;
 let sim: Simulation;
 
-beforeAll(() => {
-  fn = synthesizeBundledFunction();
-});
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 describe('state read just before acting', () => {
   it('a cutover that starts while the sweep works through its re-read batch is respected (sweepConcurrency 1)', async () => {
@@ -38,7 +30,7 @@ describe('state read just before acting', () => {
 
 describe('ledger items of other shapes', () => {
   it('attempt and start times in microseconds (in the far future) do not hold the server in cooldown for good', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     await sim.local.dynamodb.putItem({
       pk: { S: `${LOCAL_ACCOUNT}#${A}` }, version: { N: '1' }, episodeStartedAt: { N: String(sim.now * 1000) },
       attemptTimes: { L: [{ N: String(sim.now * 1000) }] }, expiresAt: { N: String(Math.floor(sim.now / 1000) + 30 * 86_400) },
@@ -53,7 +45,7 @@ describe('ledger items of other shapes', () => {
   });
 
   it('a version beyond 2^53 still guards the escalation claim: one notice for 5 concurrent decisions', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     const started = sim.now - 3 * HOUR;
     await sim.local.dynamodb.putItem({
       pk: { S: `${LOCAL_ACCOUNT}#${A}` }, version: { N: '9007199254740992' }, episodeStartedAt: { N: String(started) },
@@ -68,7 +60,7 @@ describe('ledger items of other shapes', () => {
   });
 
   it('a malformed entry of an ended episode is logged once and replaced when the server is seen replicating', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A, { replicationState: 'CONTINUOUS' })]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, { replicationState: 'CONTINUOUS' })]);
     await sim.local.dynamodb.putItem({
       pk: { S: `${LOCAL_ACCOUNT}#${A}` }, episodeStartedAt: { N: String(sim.now - DAY) }, attemptTimes: { L: [] },
       recoveredAt: { N: String(sim.now - 20 * HOUR) },
@@ -87,7 +79,7 @@ describe('ledger items of other shapes', () => {
 
 describe('an open episode written by the previous version (no openEpisodeAccount attribute)', () => {
   it('ends when the sweep sees the server replicating, so the next stall gets a fresh budget', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A, { replicationState: 'INITIAL_SYNC' })]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, { replicationState: 'INITIAL_SYNC' })]);
     const started = sim.now - 5 * HOUR;
     await sim.local.dynamodb.putItem({
       pk: { S: `${LOCAL_ACCOUNT}#${A}` }, version: { N: '5' }, episodeStartedAt: { N: String(started) },

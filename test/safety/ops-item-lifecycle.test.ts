@@ -1,23 +1,21 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
 import { generateFleet } from '../../tools/local-mgn/local-mgn-server';
-import { HOUR, MINUTE, Simulation, outcomeOf, stalledServer } from '../support/simulation';
+import { HOUR, MINUTE, Simulation, outcomeOf, stalledServer, stopSimulationsAfterEach, TEST_SERVERS } from '../support/simulation';
 
 // Every OpsItem the function opens is resolved when its cause ends, whatever happened in between:
 // a notice that had to wait, an episode whose end only a snapshot showed, a mass stall whose
 // notice needed a second try. On the synthesized bundle against the local Systems Manager.
 jest.setTimeout(180_000);
 
-const A = 's-a00000000000000a1';
+const { A } = TEST_SERVERS;
 let withOpsItems: BundledFunction;
 let sim: Simulation;
 
 beforeAll(() => {
   withOpsItems = synthesizeBundledFunction({ ...DEFAULT_CONFIG, opsItems: true, cooldownMinutes: 0, maxAttempts: 1 });
 });
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 const statuses = (): string[] => sim.local.ssm.opsItems.map((item) => item.status);
 

@@ -1,24 +1,17 @@
-import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
-import { MINUTE, Simulation, decisions, outcomeOf, stalledServer } from '../support/simulation';
+import { MINUTE, Simulation, decisions, outcomeOf, stalledServer, stopSimulationsAfterEach, defaultBundle, TEST_SERVERS } from '../support/simulation';
 
 // A stall event's ledger reads start while MGN answers (the bundle's read-ahead): they must never
 // run on after the invocation, never allow a second retry, and never cost a retry when they fail.
 jest.setTimeout(120_000);
 
-const A = 's-a00000000000000a1';
-let fn: BundledFunction;
+const { A } = TEST_SERVERS;
 let sim: Simulation;
 
-beforeAll(() => {
-  fn = synthesizeBundledFunction();
-});
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 describe('reads started ahead of a stall decision', () => {
   it('are waited for before the invocation answers, even when the server no longer needs them', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A, { replicationState: 'CONTINUOUS' })]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, { replicationState: 'CONTINUOUS' })]);
     sim.faults.dynamodb.add({ operation: 'BatchGetItem', action: { kind: 'delay', ms: 600 } });
     const answered = await sim.stall(A);
     expect(outcomeOf(answered)).toBe('SKIPPED_NOT_STALLED');
@@ -28,7 +21,7 @@ describe('reads started ahead of a stall decision', () => {
   });
 
   it('that fail are made again by the claim: the stall is retried once', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.faults.dynamodb.add({ operation: 'BatchGetItem', action: { kind: 'error', status: 500, errorType: 'InternalServerError' } });
     const decided = await sim.stall(A);
     expect(outcomeOf(decided)).toBe('RETRIED');
@@ -37,7 +30,7 @@ describe('reads started ahead of a stall decision', () => {
   });
 
   it('that went stale while another invocation claimed the same stall allow no second retry', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     // The first environment reads ahead (nothing stored yet), then its claim is held back while a
     // second environment decides the same stall in full.
     sim.faults.dynamodb.add({ operation: 'PutItem', action: { kind: 'delay', ms: 1_500 }, count: 1 });

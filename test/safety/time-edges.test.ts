@@ -1,22 +1,16 @@
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
-import { DAY, HOUR, MINUTE, Simulation, decisions, emitted, outcomeOf, stalledServer } from '../support/simulation';
+import { synthesizeBundledFunction } from '../../tools/bundle-runner/bundled-function';
+import { DAY, HOUR, MINUTE, Simulation, decisions, emitted, outcomeOf, stalledServer, stopSimulationsAfterEach, defaultBundle, TEST_SERVERS } from '../support/simulation';
 
 // Time at its edges, on the synthesized bundle: sweep schedules slower than a month, late copies of
 // old events, snapshots dated ahead of the clock: none refills, backdates or switches off a budget.
 jest.setTimeout(300_000);
 
-const A = 's-a00000000000000a1';
-let fn: BundledFunction;
+const { A } = TEST_SERVERS;
 let sim: Simulation;
 
-beforeAll(() => {
-  fn = synthesizeBundledFunction();
-});
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 /** DynamoDB TTL: items whose expiresAt (epoch s) has passed are deleted (in AWS within a few days; here at once). */
 async function expireItems(): Promise<number> {
@@ -50,7 +44,7 @@ describe('no sweepSchedule switches the budget off', () => {
 
 describe('an event time from before the server was seen replicating', () => {
   it('does not backdate the next episode: no "still stalled" notice 30 minutes into a new stall', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A, { afterRetry: 'RECOVERS' })]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, { afterRetry: 'RECOVERS' })]);
     const firstStallAt = sim.now;
     const staleEvent = sim.stallEvent(A, 'STALLED', firstStallAt);
     expect(outcomeOf(await sim.invoke(staleEvent))).toBe('RETRIED');
@@ -72,7 +66,7 @@ describe('an event time from before the server was seen replicating', () => {
   });
 
   it('does not count a recovery that did not happen after an attempt is given back', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     // MGN reports a stall dated before the server's last snapshot (a late delivery, within 24 h).
     sim.setServer(A, { lastSnapshotAt: sim.now - HOUR });
     const event = sim.stallEvent(A, 'STALLED', sim.now - 2 * HOUR);
@@ -89,7 +83,7 @@ describe('an event time from before the server was seen replicating', () => {
 
 describe('MGN times from the future', () => {
   it('a lastSnapshotDateTime ahead of the clock does not switch off cooldown and budget', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.setServer(A, { lastSnapshotAt: sim.now + DAY });
     let recoveries = 0;
     for (let step = 0; step < 12; step += 1) {

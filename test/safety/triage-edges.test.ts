@@ -2,31 +2,27 @@ import { DEFAULT_CONFIG } from '../../lib/config';
 import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT } from '../../tools/local-aws/local-aws';
 import { generateFleet } from '../../tools/local-mgn/local-mgn-server';
-import { HOUR, MINUTE, Simulation, decisions, outcomeOf, outcomesOf, stalledServer } from '../support/simulation';
+import { HOUR, MINUTE, Simulation, decisions, outcomeOf, outcomesOf, stalledServer, stopSimulationsAfterEach, defaultBundle, TEST_SERVERS } from '../support/simulation';
 
 // Triage edges on the synthesized bundle: errors that change, appear and disappear; MGN's next attempt
 // at the edges of the cooldown.
 jest.setTimeout(300_000);
 
-const A = 's-a00000000000000a1';
-let fn: BundledFunction;
+const { A } = TEST_SERVERS;
 let noCooldown: BundledFunction;
 let sim: Simulation;
 
 beforeAll(() => {
-  fn = synthesizeBundledFunction();
   noCooldown = synthesizeBundledFunction({ ...DEFAULT_CONFIG, cooldownMinutes: 0 });
 });
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 const AGENT = { replicationError: { error: 'AGENT_NOT_SEEN', rawError: 'agent down' } };
 const NETWORK = { replicationError: { error: 'UNSTABLE_NETWORK', rawError: 'flaky' } };
 
 describe('error policy edges', () => {
   it('escalate → retry → escalate → retry: at most two notices (needs a person, then retries spent), budget 3, cooldown kept', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A, AGENT)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, AGENT)]);
     const outcomes: string[] = [];
     for (let step = 0; step < 10; step += 1) {
       sim.setServer(A, { ...(step % 2 === 0 ? AGENT : NETWORK), replicationState: 'STALLED' });
@@ -39,7 +35,7 @@ describe('error policy edges', () => {
   });
 
   it('a needs-person episode that becomes retryable spends its budget, and a person hears that the retries failed', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A, AGENT)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, AGENT)]);
     expect(outcomeOf(await sim.stall(A))).toBe('SKIPPED_NEEDS_PERSON');
     expect(sim.notices(A)[0]?.message).toMatch(/has not retried\s+it/);
     sim.setServer(A, NETWORK);
@@ -57,7 +53,7 @@ describe('error policy edges', () => {
   });
 
   it('an error that disappears mid-episode is retried within the same budget', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A, NETWORK)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, NETWORK)]);
     expect(outcomeOf(await sim.stall(A))).toBe('RETRIED');
     sim.local.mgn.advance();
     delete sim.local.mgn.server(A)?.replicationError;
@@ -72,13 +68,13 @@ describe('MGN\'s next attempt edges', () => {
     sim.setServer(A, { nextAttemptAt: sim.now + 60_000 });
     expect(outcomeOf(await sim.stall(A))).toBe('RETRIED');
     await sim.stop();
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.setServer(A, { nextAttemptAt: sim.now - 60_000 });
     expect(outcomeOf(await sim.stall(A))).toBe('RETRIED');
   });
 
   it('a pending attempt after the budget is spent delays the BUDGET_SPENT notice only until the still-stalled limit', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     for (let step = 0; step < 3; step += 1) {
       expect(outcomeOf(await sim.stall(A))).toBe('RETRIED');
       sim.local.mgn.advance();
@@ -97,7 +93,7 @@ describe('MGN\'s next attempt edges', () => {
 
 describe('agentless odd states', () => {
   it('an agentless server shipping snapshots ends its episode; a new stall is a new notice', async () => {
-    sim = await Simulation.start(fn, [stalledServer(A, { replicationType: 'SNAPSHOT_SHIPPING', replicationError: { error: 'LAST_SNAPSHOT_JOB_FAILED' } })]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, { replicationType: 'SNAPSHOT_SHIPPING', replicationError: { error: 'LAST_SNAPSHOT_JOB_FAILED' } })]);
     expect(outcomeOf(await sim.stall(A))).toBe('SKIPPED_NEEDS_PERSON');
     sim.setServer(A, { replicationState: 'SHIPPING_SNAPSHOT' });
     sim.advance(HOUR);
@@ -113,7 +109,7 @@ describe('agentless odd states', () => {
 describe('dry run', () => {
   it('a dry-run sweep that sees a mass stall end, recoveries, unindexed entries writes and sends nothing', async () => {
     const fleet = generateFleet(30, 30);
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     await sim.sweep(); // mass stall, census written, notice sent
     for (const server of fleet.slice(3)) sim.setServer(server.sourceServerID, { replicationState: 'CONTINUOUS' });
     await sim.local.dynamodb.putItem({

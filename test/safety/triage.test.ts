@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { synthesizeBundledFunction, type BundledFunction } from '../../tools/bundle-runner/bundled-function';
+import { synthesizeBundledFunction } from '../../tools/bundle-runner/bundled-function';
 import { generateFleet } from '../../tools/local-mgn/local-mgn-server';
-import { HOUR, MINUTE, Simulation, decisions, emitted, outcomeOf, outcomesOf, stalledServer } from '../support/simulation';
+import { HOUR, MINUTE, Simulation, decisions, emitted, outcomeOf, outcomesOf, stalledServer, stopSimulationsAfterEach, defaultBundle } from '../support/simulation';
 
 // Triage on the synthesized bundle: what MGN says is wrong decides. Errors a retry cannot fix go to
 // a person at the first decision, without a retry; MGN's own imminent attempt is not pre-empted;
@@ -31,19 +31,13 @@ const POLICY: [string | undefined, 'escalate' | 'retry'][] = [
 ];
 const serverFor = (index: number): string => `s-${String(index).padStart(2, '0')}000000000000000`;
 
-let fn: BundledFunction;
 let sim: Simulation;
 
-beforeAll(() => {
-  fn = synthesizeBundledFunction();
-});
-afterEach(async () => {
-  expect(await sim.stop()).toEqual([]);
-});
+stopSimulationsAfterEach();
 
 describe('the error policy, every default row', () => {
   it('escalates at the first decision, without a retry, the errors a retry cannot fix, and retries the others', async () => {
-    sim = await Simulation.start(fn, POLICY.map(([error], index) =>
+    sim = await Simulation.start(defaultBundle(), POLICY.map(([error], index) =>
       stalledServer(serverFor(index), error === undefined ? {} : { replicationError: { error, rawError: `raw ${error}` } }),
     ));
     for (const [index] of POLICY.entries()) {
@@ -69,7 +63,7 @@ describe('the error policy, every default row', () => {
   });
 
   it('sends the one notice of a needs-a-person episode once, however often the stall is reported', async () => {
-    sim = await Simulation.start(fn, [stalledServer(serverFor(0), { replicationError: { error: 'AGENT_NOT_SEEN' } })]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(serverFor(0), { replicationError: { error: 'AGENT_NOT_SEEN' } })]);
     for (let hour = 0; hour < 6; hour += 1) {
       expect(outcomeOf(await sim.stall(serverFor(0)))).toBe('SKIPPED_NEEDS_PERSON');
       expect(outcomeOf(await sim.sweep())).toBe('SKIPPED_NEEDS_PERSON');
@@ -91,7 +85,7 @@ describe('the error policy, every default row', () => {
 
   it('lets the new error decide when it changes mid-episode', async () => {
     const A = serverFor(3);
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     expect(outcomeOf(await sim.stall(A))).toBe('RETRIED');
     sim.local.mgn.advance();
     sim.setServer(A, { replicationError: { error: 'AGENT_NOT_SEEN', rawError: 'agent stopped' } });
@@ -107,7 +101,7 @@ describe('the error policy, every default row', () => {
 describe('MGN\'s own next attempt', () => {
   it('is not pre-empted when it is due within the cooldown: no retry, no budget spent', async () => {
     const A = serverFor(4);
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     const due = sim.now + 10 * MINUTE;
     sim.setServer(A, { nextAttemptAt: due });
     const pending = await sim.stall(A);
@@ -124,14 +118,14 @@ describe('MGN\'s own next attempt', () => {
 
   it('is brought forward by a retry when it is further away than the cooldown', async () => {
     const A = serverFor(5);
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     sim.setServer(A, { nextAttemptAt: sim.now + 3 * HOUR });
     expect(outcomeOf(await sim.stall(A))).toBe('RETRIED');
   });
 
   it('cannot hide a stall: deferrals that go on escalate once the episode is too long', async () => {
     const A = serverFor(6);
-    sim = await Simulation.start(fn, [stalledServer(A)]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A)]);
     const outcomes = [];
     for (let step = 0; step < 10; step += 1) {
       // MGN keeps scheduling its next attempt a few minutes ahead, and never gets the server going.
@@ -148,7 +142,7 @@ describe('MGN\'s own next attempt', () => {
 describe('agentless servers', () => {
   it('are not retried by default: a person hears of them at once, with agentless hints', async () => {
     const A = serverFor(7);
-    sim = await Simulation.start(fn, [stalledServer(A, { replicationType: 'SNAPSHOT_SHIPPING', replicationError: { error: 'LAST_SNAPSHOT_JOB_FAILED' } })]);
+    sim = await Simulation.start(defaultBundle(), [stalledServer(A, { replicationType: 'SNAPSHOT_SHIPPING', replicationError: { error: 'LAST_SNAPSHOT_JOB_FAILED' } })]);
     expect(outcomeOf(await sim.stall(A))).toBe('SKIPPED_NEEDS_PERSON');
     const [notice] = sim.notices(A);
     expect(notice?.message).toMatch(/Replication type:\s+agentless \(SNAPSHOT_SHIPPING\)/);
@@ -168,7 +162,7 @@ describe('agentless servers', () => {
 describe('a mass stall', () => {
   it('30 of 30 stalled: per-server retries pause behind one fleet notice, and resume when it clears', async () => {
     const fleet = generateFleet(30, 30);
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     const sweep = await sim.sweep();
     expect(new Set(outcomesOf(sweep))).toEqual(new Set(['SKIPPED_MASS_STALL']));
     expect(emitted(sweep, 'MassStallDetected')).toBe(1);
@@ -192,7 +186,7 @@ describe('a mass stall', () => {
 
   it('a wave that stalls between sweeps: events pause once the open episodes reach the threshold', async () => {
     const fleet = generateFleet(30, 0);
-    sim = await Simulation.start(fn, fleet);
+    sim = await Simulation.start(defaultBundle(), fleet);
     await sim.sweep(); // the census: 30 in replication, none stalled
     for (const server of fleet) sim.setServer(server.sourceServerID, { replicationState: 'STALLED', afterRetry: 'STAYS_STALLED', replicationError: { error: 'UNSTABLE_NETWORK' } });
     sim.advance(10 * MINUTE);
@@ -206,7 +200,7 @@ describe('a mass stall', () => {
   });
 
   it('40 of 2,500 stalled is not a mass stall: 40 retries, no fleet notice', async () => {
-    sim = await Simulation.start(fn, generateFleet(2500, 40));
+    sim = await Simulation.start(defaultBundle(), generateFleet(2500, 40));
     const sweep = await sim.sweep();
     expect(outcomesOf(sweep).filter((outcome) => outcome === 'RETRIED')).toHaveLength(40);
     expect(sim.acceptedRetries()).toBe(40);
@@ -216,7 +210,7 @@ describe('a mass stall', () => {
 
 describe('a dry run', () => {
   it('reports what triage would do and sends nothing', async () => {
-    sim = await Simulation.start(fn, [
+    sim = await Simulation.start(defaultBundle(), [
       stalledServer(serverFor(1), { replicationError: { error: 'AGENT_NOT_SEEN' } }),
       stalledServer(serverFor(2)),
       stalledServer(serverFor(3), { replicationType: 'SNAPSHOT_SHIPPING' }),

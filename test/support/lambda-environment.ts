@@ -5,7 +5,8 @@
 export const TEST_ACCOUNT = '111122223333';
 export const TEST_REGION = 'us-east-1';
 
-Object.assign(process.env, {
+/** Every variable the stack sets on the function, with the values these tests use. */
+export const TEST_FUNCTION_ENVIRONMENT: Readonly<Record<string, string>> = {
   AWS_REGION: TEST_REGION,
   AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTONLY',
   AWS_SECRET_ACCESS_KEY: 'local-test-secret',
@@ -34,4 +35,6 @@ Object.assign(process.env, {
   // Infra tests synthesize without the built-in CloudFormation validation: it is slow and the
   // bundle test and `cdk synth` in CI run it.
   CDK_VALIDATION: 'false',
-});
+};
+
+Object.assign(process.env, TEST_FUNCTION_ENVIRONMENT);

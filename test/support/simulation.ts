@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BundleEnvironment, type BundledFunction, type InvocationOutcome, type InvokeOptions } from '../../tools/bundle-runner/bundled-function';
+import { BundleEnvironment, synthesizeBundledFunction, type BundledFunction, type InvocationOutcome, type InvokeOptions } from '../../tools/bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalAws, type LocalAws, type LocalFaults } from '../../tools/local-aws/local-aws';
 import type { LocalSourceServer } from '../../tools/local-mgn/local-mgn-server';
 import type { PublishedMessage } from '../../tools/local-sns/local-sns-server';
@@ -8,6 +8,27 @@ export const SECOND = 1_000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
+
+/** The source servers most bundle tests name. */
+export const TEST_SERVERS = { A: 's-a00000000000000a1', B: 's-b00000000000000b2', C: 's-c00000000000000c3' } as const;
+
+let defaultBundleOfFile: BundledFunction | undefined;
+
+/** The bundle synthesized with the default settings, once per test file (on first use). */
+export function defaultBundle(): BundledFunction {
+  defaultBundleOfFile ??= synthesizeBundledFunction();
+  return defaultBundleOfFile;
+}
+
+/**
+ * The hook every bundle test file shares: after each test, every simulation it started and did not
+ * stop itself is stopped, and none may leave an unhandled rejection behind.
+ */
+export function stopSimulationsAfterEach(): void {
+  afterEach(async () => {
+    expect(await Simulation.stopRunning()).toEqual([]);
+  });
+}
 
 /**
  * Simulated time: it passes as real time does (so the bundle's clock, which starts each invocation
@@ -34,6 +55,7 @@ class SimulatedClock {
  * execution environment serves every invocation, as Lambda reuses one; `coldStart()` replaces it.
  */
 export class Simulation {
+  private static readonly running = new Set<Simulation>();
   private environment!: BundleEnvironment;
   private sweeps = 0;
 
@@ -48,6 +70,7 @@ export class Simulation {
     const local = await startLocalAws(fleet, { clock: () => clock.now(), faults: true });
     const simulation = new Simulation(fn, local, clock);
     simulation.environment = await BundleEnvironment.start(fn, local.environment);
+    Simulation.running.add(simulation);
     return simulation;
   }
 
@@ -159,9 +182,16 @@ export class Simulation {
   }
 
   async stop(): Promise<string[]> {
+    Simulation.running.delete(this);
     const { unhandledRejections } = await this.environment.stop();
     await this.local.stop();
     return unhandledRejections;
+  }
+
+  /** Stops every simulation still running; returns their unhandled rejections. */
+  static async stopRunning(): Promise<string[]> {
+    const stopped = await Promise.all([...Simulation.running].map((simulation) => simulation.stop()));
+    return stopped.flat();
   }
 }
 

@@ -1,11 +1,12 @@
 import { ConfigurationError } from '../../lambda/retry-stalled-replication/decide/errors';
 import { readHandlerConfig } from '../../lambda/retry-stalled-replication/config';
+import { TEST_FUNCTION_ENVIRONMENT } from '../support/lambda-environment';
 
-const complete = {
+// Values other than the shared test environment's, so that each is seen to be read.
+const complete: Record<string, string | undefined> = {
+  ...TEST_FUNCTION_ENVIRONMENT,
   AWS_REGION: 'eu-west-1',
-  HOME_ACCOUNT_ID: '111122223333',
   SKIP_LIFECYCLE_STATES: 'CUTTING_OVER, CUTOVER',
-  OPT_OUT_TAG_KEY: 'mgn-stall-retry',
   COOLDOWN_MINUTES: '0',
   MAX_ATTEMPTS: '2',
   DRY_RUN: 'true',
@@ -14,13 +15,6 @@ const complete = {
   SWEEP_CONCURRENCY: '4',
   GLOBAL_VIEW: 'false',
   ERROR_POLICY: '{"AGENT_NOT_SEEN":"retry"}',
-  RETRY_AGENTLESS: 'false',
-  MASS_STALL_MIN_SERVERS: '10',
-  MASS_STALL_SHARE: '0.5',
-  LAG_THRESHOLD_MINUTES: '60',
-  AGENT_SILENCE_MINUTES: '60',
-  FREE_PERIOD_WARNING_DAYS: '7',
-  CENSUS_MAX_AGE_MINUTES: '120',
   OPS_ITEMS: 'true',
 };
 

@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocally, closeNow, readBytes } from '../local-aws/http-stand-in';
 
 /**
  * A fault layer between the function and a local stand-in: an HTTP reverse proxy that forwards
@@ -58,13 +58,11 @@ export class FaultProxy {
   }
 
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    return listenLocally(this.http);
   }
 
   async stop(): Promise<void> {
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await closeNow(this.http);
   }
 
   /** Adds a rule; rules apply in the order added, the first match wins. */
@@ -82,7 +80,7 @@ export class FaultProxy {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
+    const body = await readBytes(request);
     const operation = operationOf(this.protocol, request, body);
     const rule = this.match(operation);
     this.calls.push({ operation, ...(rule ? { fault: rule.action.kind } : {}) });
@@ -145,7 +143,7 @@ export class FaultProxy {
           headers: { ...request.headers, host: this.target.host },
         },
         (answer) => {
-          void readBody(answer).then((answerBody) => {
+          void readBytes(answer).then((answerBody) => {
             const headers: Record<string, string | string[]> = {};
             for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined) headers[name] = value;
             resolve({ status: answer.statusCode ?? 502, headers, body: answerBody });
@@ -169,8 +167,3 @@ function operationOf(protocol: Protocol, request: IncomingMessage, body: Buffer)
   }
 }
 
-async function readBody(stream: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { listenLocally, closeNow, readBody } from '../local-aws/http-stand-in';
 
 /** One entry the stand-in accepted, as a rule on the bus would see it. */
 export interface PutEvent {
@@ -57,13 +57,11 @@ export class LocalEventsServer {
   }
 
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    return listenLocally(this.http);
   }
 
   async stop(): Promise<void> {
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await closeNow(this.http);
   }
 }
 
@@ -76,8 +74,3 @@ function parseObject(text: string | undefined): Record<string, unknown> | undefi
   }
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

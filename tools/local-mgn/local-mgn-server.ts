@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { advanceReplication, renderSourceServer, type LocalSourceServer } from './fleet';
 import { isObject, validateDescribe, validateRetry, type FieldProblem } from './request-validation';
+import { listenLocally, closeNow, readBody } from '../local-aws/http-stand-in';
 
 export { generateFleet, type LocalSourceServer } from './fleet';
 
@@ -98,13 +98,11 @@ export class LocalMgnServer {
 
   /** Starts listening on 127.0.0.1 (a free port unless given) and returns the endpoint URL. */
   async start(port = 0): Promise<string> {
-    await new Promise<void>((resolve) => this.http.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    return listenLocally(this.http, port);
   }
 
   async stop(): Promise<void> {
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve, reject) => this.http.close((error) => (error ? reject(error) : resolve())));
+    await closeNow(this.http);
   }
 
   /** The stand-in's current view of a server. */
@@ -340,8 +338,3 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { listenLocally, closeNow, readBody } from '../local-aws/http-stand-in';
 
 /** One message published to the stand-in. */
 export interface PublishedMessage {
@@ -75,13 +75,11 @@ export class LocalSnsServer {
   }
 
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    return listenLocally(this.http);
   }
 
   async stop(): Promise<void> {
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve, reject) => this.http.close((error) => (error ? reject(error) : resolve())));
+    await closeNow(this.http);
   }
 }
 
@@ -101,8 +99,3 @@ function parseStructure(raw: string): Record<string, string> | undefined {
   }
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { listenLocally, closeNow, readBody } from '../local-aws/http-stand-in';
 
 /** An OpsItem as the stand-in keeps it. */
 export interface LocalOpsItem {
@@ -38,13 +38,11 @@ export class LocalSsmServer {
   }
 
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    return listenLocally(this.http);
   }
 
   async stop(): Promise<void> {
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await closeNow(this.http);
   }
 
   private create(input: Record<string, unknown>): { status: number; body: unknown } {
@@ -86,8 +84,3 @@ function error(status: number, type: string, message: string): { status: number;
   return { status, body: { __type: type, message } };
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

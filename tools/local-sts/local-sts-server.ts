@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocally, closeNow, readBody } from '../local-aws/http-stand-in';
 
 /** One AssumeRole call the stand-in answered. */
 export interface AssumeRoleCall {
@@ -54,13 +54,11 @@ export class LocalStsServer {
   }
 
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    return listenLocally(this.http);
   }
 
   async stop(): Promise<void> {
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve, reject) => this.http.close((error) => (error ? reject(error) : resolve())));
+    await closeNow(this.http);
   }
 
   private answer(
@@ -113,8 +111,3 @@ export class LocalStsServer {
   }
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

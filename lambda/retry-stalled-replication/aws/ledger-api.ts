@@ -119,38 +119,22 @@ async function putIfUnchanged(tableName: string, item: Record<string, AttributeV
 
 /**
  * When each of an account's open stall episodes was opened (first decided), for those opened
- * after `since` (eventually consistent). Only the index's keys are read.
+ * after `since` (eventually consistent).
  */
 export async function openEpisodeTimesSince(tableName: string, accountID: string, since: number, latest: number): Promise<number[]> {
-  const times: number[] = [];
-  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await sendBefore(latest, 'DynamoDB Query', (abortSignal) =>
-      dynamodb.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: OPEN_EPISODES_INDEX,
-          KeyConditionExpression: '#account = :account AND episodeOpenedAt > :since',
-          ExpressionAttributeNames: { '#account': OPEN_EPISODE_ATTRIBUTE },
-          ExpressionAttributeValues: { ':account': { S: accountID }, ':since': { N: String(since) } },
-          ProjectionExpression: 'episodeOpenedAt',
-          ExclusiveStartKey,
-        }),
-        { abortSignal },
-      ),
-    );
-    for (const item of page.Items ?? []) {
-      const openedAt = Number(item['episodeOpenedAt']?.N);
-      if (Number.isFinite(openedAt)) times.push(openedAt);
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey !== undefined);
-  return times;
+  const items = await queryOpenEpisodeIndex(tableName, accountID, since, latest);
+  return items.map((item) => Number(item['episodeOpenedAt']?.N)).filter(Number.isFinite);
 }
 
 /** The servers of an account whose stall episode is open (eventually consistent: a sweep's view). */
 export async function queryOpenEpisodes(tableName: string, accountID: string, latest: number): Promise<Set<string>> {
-  const servers = new Set<string>();
+  const items = await queryOpenEpisodeIndex(tableName, accountID, undefined, latest);
+  return new Set(items.map((item) => item['pk']?.S?.split('#')[1]).filter((id): id is string => id !== undefined));
+}
+
+/** Every page of the open-episodes index for an account (its keys only), opened after `since` when given. */
+async function queryOpenEpisodeIndex(tableName: string, accountID: string, since: number | undefined, latest: number): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await sendBefore(latest, 'DynamoDB Query', (abortSignal) =>
@@ -158,21 +142,18 @@ export async function queryOpenEpisodes(tableName: string, accountID: string, la
         new QueryCommand({
           TableName: tableName,
           IndexName: OPEN_EPISODES_INDEX,
-          KeyConditionExpression: '#account = :account',
+          KeyConditionExpression: since === undefined ? '#account = :account' : '#account = :account AND episodeOpenedAt > :since',
           ExpressionAttributeNames: { '#account': OPEN_EPISODE_ATTRIBUTE },
-          ExpressionAttributeValues: { ':account': { S: accountID } },
+          ExpressionAttributeValues: { ':account': { S: accountID }, ...(since === undefined ? {} : { ':since': { N: String(since) } }) },
           ExclusiveStartKey,
         }),
         { abortSignal },
       ),
     );
-    for (const item of page.Items ?? []) {
-      const id = item['pk']?.S?.split('#')[1];
-      if (id !== undefined) servers.add(id);
-    }
+    items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey !== undefined);
-  return servers;
+  return items;
 }
 
 /**
