@@ -9,7 +9,6 @@ import { scopeOf, type ServerScope } from './decide/hub';
 import { ledgerKey } from './decide/stall-episode';
 import { fleetFromLedger } from './fleet';
 import type { Invocation } from './invocation';
-import { prepareDecisionEvents } from './report/decision-events';
 import { finish } from './report/record';
 
 /**
@@ -33,7 +32,7 @@ export async function retryServers(request: RetryRequest, invocation: Invocation
     ...(request.trigger === 'event' ? { reported: { state: request.action === 'RECOVER' ? 'NOT_STALLED' : 'STALLED', time: request.eventTime } } : {}),
     ...(ahead === undefined || stalledServer === undefined ? {} : { early: { sourceServerID: stalledServer, entry: ahead.entry } }),
   };
-  const onFirstRead = ahead === undefined ? undefined : (): void => ahead.start(() => [fleet(), prepareDecisionEvents()]);
+  const onFirstRead = ahead === undefined ? undefined : (): void => ahead.start(() => [fleet()]);
   const { results, notStarted } = await decideFresh(request.sourceServerIDs, base, 1, invocation, onFirstRead);
   // Nothing of this invocation may run on once it has answered (Lambda would freeze it mid-call).
   await Promise.all([ahead?.settled(), remembering]);

@@ -10,7 +10,6 @@ import {
   ValidationException,
   type SourceServer,
 } from '@aws-sdk/client-mgn';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +18,7 @@ import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambda/retry-stalled-replication/index';
 import { writeLedgerEntry } from '../../lambda/retry-stalled-replication/aws/ledger-api';
 import { startLocalDynamoDB, type LocalDynamoDB } from '../../tools/local-dynamodb/local-dynamodb';
+import { LocalEventsServer } from '../../tools/local-events/local-events-server';
 import { TEST_ACCOUNT } from '../support/lambda-environment';
 import { OTHER_ACCOUNT, SERVER_A, SERVER_B, SERVER_C, stallEvent } from '../support/payloads';
 import { captureOutput, metricValue, type OutputCapture } from '../support/output-capture';
@@ -26,8 +26,6 @@ import { captureOutput, metricValue, type OutputCapture } from '../support/outpu
 
 const mgn = mockClient(MgnClient);
 const sns = mockClient(SNSClient);
-// Decision events go to EventBridge: answered here, so that no test reaches AWS.
-const eventBridge = mockClient(EventBridgeClient);
 const context = {
   functionName: 'mgn-stall-retry-test',
   awsRequestId: 'request-1',
@@ -90,23 +88,27 @@ function contextRunningOutAfterFirstRetry(): Context {
 }
 
 let dynamodb: LocalDynamoDB;
+let eventBridge: LocalEventsServer;
 let output: OutputCapture;
 
 beforeAll(async () => {
-  // A real DynamoDB implementation for the ledger; MGN and SNS are mocked at the client class.
-  // The SDK resolves AWS_ENDPOINT_URL_DYNAMODB at the first request, which comes after this.
+  // Real DynamoDB and EventBridge implementations for the ledger and the decision events (the
+  // function reads AWS_ENDPOINT_URL_<SERVICE> at each request); MGN and SNS are mocked at the client class.
   dynamodb = await startLocalDynamoDB(process.env['LEDGER_TABLE_NAME']);
   process.env['AWS_ENDPOINT_URL_DYNAMODB'] = dynamodb.endpoint;
+  eventBridge = new LocalEventsServer();
+  process.env['AWS_ENDPOINT_URL_EVENTBRIDGE'] = await eventBridge.start();
 });
-afterAll(() => dynamodb.stop());
+afterAll(() => Promise.all([dynamodb.stop(), eventBridge.stop()]));
 beforeEach(async () => {
   await dynamodb.clear();
   mgn.reset();
   sns.reset();
   mgn.on(RetryDataReplicationCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
-  eventBridge.reset();
-  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
+  eventBridge.events.length = 0;
+  eventBridge.calls.length = 0;
+  eventBridge.failCalls = 0;
   output = captureOutput();
 });
 afterEach(() => output.restore());
@@ -125,15 +127,17 @@ describe('a STALLED event', () => {
   it('puts one "Stall Retried" decision event on the default bus', async () => {
     mgnKnows(server(SERVER_A));
     await handler(stallEvent(SERVER_A), context);
-    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
-    const [entry] = eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? [];
-    expect(entry).toMatchObject({ Source: 'mgn-stall-retry', DetailType: 'Stall Retried' });
-    expect(JSON.parse(entry?.Detail ?? '{}')).toMatchObject({ sourceServerID: SERVER_A, accountID: TEST_ACCOUNT, region: 'us-east-1', outcome: 'RETRIED', attempt: 1 });
+    expect(eventBridge.calls).toEqual([1]);
+    const [entry] = eventBridge.events;
+    expect(entry).toMatchObject({ source: 'mgn-stall-retry', detailType: 'Stall Retried' });
+    expect(entry?.detail).toMatchObject({ sourceServerID: SERVER_A, accountID: TEST_ACCOUNT, region: 'us-east-1', outcome: 'RETRIED', attempt: 1 });
+    expect(eventBridge.badSignatures).toEqual([]);
   });
 
   it('keeps the outcome when EventBridge refuses the decision events, and counts DecisionEventsFailed', async () => {
     mgnKnows(server(SERVER_A));
-    eventBridge.on(PutEventsCommand).rejects(new Error('EventBridge is down'));
+    // Every attempt of the call fails.
+    eventBridge.failCalls = 3;
     const result = await handler(stallEvent(SERVER_A), context);
     expect(result.results[0]).toMatchObject({ outcome: 'RETRIED' });
     expect(metricValue(output.emf(), 'DecisionEventsFailed')).toBe(1);

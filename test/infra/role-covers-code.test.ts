@@ -21,13 +21,17 @@ const PREFIX: Record<string, string> = {
 /** Adapters only a hub uses: their calls are granted in hub mode only. */
 const HUB_ONLY = new Set(['hub-ledger.ts', 'sts-api.ts']);
 
-/** `service:Operation` for each `new XCommand(` in a file, the service from the client it imports. */
+/**
+ * `service:Operation` for each call in a file: `new XCommand(` with the SDK client it imports, and
+ * the JSON-protocol calls made without a client (aws/aws-json.ts): `dynamodb('X'`, `events('X'`.
+ */
 function actionsCalledIn(file: string): string[] {
   const source = readFileSync(file, 'utf8');
-  const clients = Object.keys(PREFIX).filter((client) => source.includes(`from '${client}'`));
-  if (clients.length === 0) return [];
+  const jsonCalls = [...source.matchAll(/\b(dynamodb|events)\('(\w+)'/g)].map((match) => `${match[1]}:${match[2]}`);
+  const clients = Object.keys(PREFIX).filter((client) => new RegExp(`^import (?!type)[^;]*from '${client}'`, 'm').test(source));
+  if (clients.length === 0) return jsonCalls;
   expect(clients).toHaveLength(1);
-  return [...source.matchAll(/new (\w+)Command\(/g)].map((match) => `${PREFIX[clients[0] as string]}:${match[1]}`);
+  return [...jsonCalls, ...[...source.matchAll(/new (\w+)Command\(/g)].map((match) => `${PREFIX[clients[0] as string]}:${match[1]}`)];
 }
 
 function roleActions(template: Template): Set<string> {

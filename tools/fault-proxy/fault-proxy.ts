@@ -140,7 +140,8 @@ export class FaultProxy {
           port: this.target.port,
           method: request.method,
           path: request.url,
-          headers: { ...request.headers, host: this.target.host },
+          // The Host the client signed, unchanged: the stand-ins check signatures, as AWS does.
+          headers: request.headers,
         },
         (answer) => {
           void readBytes(answer).then((answerBody) => {

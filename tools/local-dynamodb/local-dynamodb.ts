@@ -1,7 +1,9 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { readBody, signatureProblem } from '../local-aws/http-stand-in';
 import { OPEN_EPISODE_ATTRIBUTE, OPEN_EPISODES_INDEX } from '../../lambda/retry-stalled-replication/decide/ledger-record';
 
 /** A running dynalite (a DynamoDB implementation in memory) with the attempt ledger table. */
@@ -23,9 +25,23 @@ export interface LocalDynamoDB {
 export async function startLocalDynamoDB(tableName = 'mgn-stall-retry-ledger'): Promise<LocalDynamoDB> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const counts: Record<string, number> = {};
-  server.on('request', (request: IncomingMessage) => {
+  // dynalite does not check signatures: its handler runs only once the signature checks out.
+  const serve = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const operation = String(request.headers['x-amz-target'] ?? 'unknown').replace(/^DynamoDB_\d+\./, '');
     counts[operation] = (counts[operation] ?? 0) + 1;
+    void readBody(request).then(async (body) => {
+      const problem = await signatureProblem(request, 'dynamodb', body);
+      if (problem === undefined) {
+        // dynalite reads the body the signature covered, replayed.
+        const replay = Object.assign(Readable.from([Buffer.from(body)]), { headers: request.headers, method: request.method, url: request.url, socket: request.socket });
+        for (const handle of serve) handle.call(server, replay as unknown as IncomingMessage, response);
+        return;
+      }
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(JSON.stringify({ __type: 'com.amazon.coral.service#InvalidSignatureException', message: problem }));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { listenLocally, closeNow, readBody } from '../local-aws/http-stand-in';
+import { listenLocally, closeNow, readBody, signatureProblem } from '../local-aws/http-stand-in';
 
 /** One entry the stand-in accepted, as a rule on the bus would see it. */
 export interface PutEvent {
@@ -11,9 +11,10 @@ export interface PutEvent {
 
 /**
  * A local stand-in for EventBridge PutEvents (awsJson1.1: `X-Amz-Target: AWSEvents.PutEvents`), so
- * the real EventBridgeClient (pointed here with AWS_ENDPOINT_URL_EVENTBRIDGE) puts decision events
- * with no AWS account. It checks what EventBridge checks per entry: Source, DetailType and a Detail
- * that is a JSON object, at most 10 entries a call. A dev and test tool: never part of the bundle.
+ * the function (pointed here with AWS_ENDPOINT_URL_EVENTBRIDGE) puts decision events with no AWS
+ * account. It checks what EventBridge checks: the SigV4 signature (for the local credentials),
+ * and per entry Source, DetailType and a Detail that is a JSON object, at most 10 entries a call.
+ * A dev and test tool: never part of the bundle.
  */
 export class LocalEventsServer {
   public readonly events: PutEvent[] = [];
@@ -21,15 +22,31 @@ export class LocalEventsServer {
   public readonly calls: number[] = [];
   /** Entries to refuse (with an entry-level error, in a 200 answer) from now on. */
   public rejectEntries = 0;
+  /** Calls to answer with a 500 InternalException from now on (each attempt of a call counts). */
+  public failCalls = 0;
+  /** Requests refused for their signature, with the reason. */
+  public readonly badSignatures: string[] = [];
   private readonly http: Server;
 
   constructor() {
     this.http = createServer((request, response) => {
-      void readBody(request).then((body) => {
-        const signed = (request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256');
-        if (request.headers['x-amz-target'] !== 'AWSEvents.PutEvents' || !signed) {
+      void readBody(request).then(async (body) => {
+        if (request.headers['x-amz-target'] !== 'AWSEvents.PutEvents') {
           response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
-          response.end(JSON.stringify({ __type: 'UnknownOperationException', message: 'only signed PutEvents is served here' }));
+          response.end(JSON.stringify({ __type: 'UnknownOperationException', message: 'only PutEvents is served here' }));
+          return;
+        }
+        const badSignature = await signatureProblem(request, 'events', body);
+        if (badSignature !== undefined) {
+          this.badSignatures.push(badSignature);
+          response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+          response.end(JSON.stringify({ __type: 'InvalidSignatureException', message: badSignature }));
+          return;
+        }
+        if (this.failCalls > 0) {
+          this.failCalls -= 1;
+          response.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
+          response.end(JSON.stringify({ __type: 'InternalException', message: 'injected failure' }));
           return;
         }
         const entries = ((JSON.parse(body) as { Entries?: unknown[] }).Entries ?? []) as { Source?: string; DetailType?: string; Detail?: string }[];

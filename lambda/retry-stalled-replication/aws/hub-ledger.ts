@@ -1,6 +1,5 @@
-import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { sendBefore } from './clients';
-import { dynamodb } from './dynamodb-client';
+import { dynamodb } from './dynamodb-api';
 
 /**
  * Hub mode: the accounts a hub has heard from, and the accounts its last sweep did not reach, in
@@ -19,7 +18,7 @@ export interface HubAccountsState {
 
 export async function readHubAccounts(tableName: string, latest: number): Promise<HubAccountsState> {
   const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
-    dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: HUB_ACCOUNTS_KEY } }, ConsistentRead: true }), { abortSignal }),
+    dynamodb('GetItem', { TableName: tableName, Key: { pk: { S: HUB_ACCOUNTS_KEY } }, ConsistentRead: true }, abortSignal),
   );
   const seen = new Map<string, number>();
   for (const [name, value] of Object.entries(Item ?? {})) {
@@ -34,30 +33,24 @@ export async function readHubAccounts(tableName: string, latest: number): Promis
 /** Records that an account was heard from (an event it forwarded). */
 export async function rememberHubAccount(tableName: string, accountID: string, at: number, latest: number): Promise<void> {
   await sendBefore(latest, 'DynamoDB UpdateItem', (abortSignal) =>
-    dynamodb.send(
-      new UpdateItemCommand({
-        TableName: tableName,
-        Key: { pk: { S: HUB_ACCOUNTS_KEY } },
-        UpdateExpression: 'SET #seen = :at',
-        ExpressionAttributeNames: { '#seen': `${SEEN}${accountID}` },
-        ExpressionAttributeValues: { ':at': { N: String(at) } },
-      }),
-      { abortSignal },
-    ),
+    dynamodb('UpdateItem', {
+      TableName: tableName,
+      Key: { pk: { S: HUB_ACCOUNTS_KEY } },
+      UpdateExpression: 'SET #seen = :at',
+      ExpressionAttributeNames: { '#seen': `${SEEN}${accountID}` },
+      ExpressionAttributeValues: { ':at': { N: String(at) } },
+    }, abortSignal),
   );
 }
 
 /** Keeps the accounts a sweep did not reach, for the next sweep to take first. */
 export async function writeHubBacklog(tableName: string, notReached: readonly string[], latest: number): Promise<void> {
   await sendBefore(latest, 'DynamoDB UpdateItem', (abortSignal) =>
-    dynamodb.send(
-      new UpdateItemCommand({
-        TableName: tableName,
-        Key: { pk: { S: HUB_ACCOUNTS_KEY } },
-        UpdateExpression: 'SET notReached = :accounts',
-        ExpressionAttributeValues: { ':accounts': { L: notReached.map((id) => ({ S: id })) } },
-      }),
-      { abortSignal },
-    ),
+    dynamodb('UpdateItem', {
+      TableName: tableName,
+      Key: { pk: { S: HUB_ACCOUNTS_KEY } },
+      UpdateExpression: 'SET notReached = :accounts',
+      ExpressionAttributeValues: { ':accounts': { L: notReached.map((id) => ({ S: id })) } },
+    }, abortSignal),
   );
 }

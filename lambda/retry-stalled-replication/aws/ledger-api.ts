@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BatchGetItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  type AttributeValue,
-  type PutItemCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import {
   OPEN_EPISODE_ATTRIBUTE,
   OPEN_EPISODES_INDEX,
@@ -19,7 +11,7 @@ import {
 import type { Census } from '../decide/mass-stall';
 import type { LedgerEntry } from '../decide/stall-episode';
 import { sendBefore } from './clients';
-import { dynamodb } from './dynamodb-client';
+import { dynamodb } from './dynamodb-api';
 
 
 /** Reads a server's ledger entry with a strongly consistent read; undefined when there is none. */
@@ -30,7 +22,7 @@ export async function readLedgerEntry(
   latest: number,
 ): Promise<ReadEntry | undefined> {
   const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
-    dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: key } }, ConsistentRead: true }), { abortSignal }),
+    dynamodb('GetItem', { TableName: tableName, Key: { pk: { S: key } }, ConsistentRead: true }, abortSignal),
   );
   return entryFrom(key, Item, repair);
 }
@@ -48,10 +40,7 @@ export async function readEntryAndCensus(
 ): Promise<{ entry?: ReadEntry; census?: StoredCensus }> {
   const census = censusKey(accountID);
   const { Responses, UnprocessedKeys } = await sendBefore(latest, 'DynamoDB BatchGetItem', (abortSignal) =>
-    dynamodb.send(
-      new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: [{ pk: { S: key } }, { pk: { S: census } }], ConsistentRead: true } } }),
-      { abortSignal },
-    ),
+    dynamodb('BatchGetItem', { RequestItems: { [tableName]: { Keys: [{ pk: { S: key } }, { pk: { S: census } }], ConsistentRead: true } } }, abortSignal),
   );
   const items = new Map((Responses?.[tableName] ?? []).map((item) => [item['pk']?.S, item]));
   const unprocessed = new Set((UnprocessedKeys?.[tableName]?.Keys ?? []).map((unread) => unread['pk']?.S));
@@ -97,7 +86,7 @@ async function putIfUnchanged(tableName: string, item: Record<string, AttributeV
   const pk = item['pk'] ?? { S: '' };
   try {
     await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
-      dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { ...item, writeID: { S: writeID } }, ...guard }), { abortSignal }),
+      dynamodb('PutItem', { TableName: tableName, Item: { ...item, writeID: { S: writeID } }, ...guard }, abortSignal),
     );
     return true;
   } catch (error) {
@@ -105,7 +94,7 @@ async function putIfUnchanged(tableName: string, item: Record<string, AttributeV
     let stored: Record<string, AttributeValue> | undefined;
     try {
       ({ Item: stored } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
-        dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk }, ConsistentRead: true }), { abortSignal }),
+        dynamodb('GetItem', { TableName: tableName, Key: { pk }, ConsistentRead: true }, abortSignal),
       ));
     } catch {
       if (conditionFailed) return false;
@@ -138,17 +127,14 @@ async function queryOpenEpisodeIndex(tableName: string, accountID: string, since
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await sendBefore(latest, 'DynamoDB Query', (abortSignal) =>
-      dynamodb.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: OPEN_EPISODES_INDEX,
-          KeyConditionExpression: since === undefined ? '#account = :account' : '#account = :account AND episodeOpenedAt > :since',
-          ExpressionAttributeNames: { '#account': OPEN_EPISODE_ATTRIBUTE },
-          ExpressionAttributeValues: { ':account': { S: accountID }, ...(since === undefined ? {} : { ':since': { N: String(since) } }) },
-          ExclusiveStartKey,
-        }),
-        { abortSignal },
-      ),
+      dynamodb('Query', {
+        TableName: tableName,
+        IndexName: OPEN_EPISODES_INDEX,
+        KeyConditionExpression: since === undefined ? '#account = :account' : '#account = :account AND episodeOpenedAt > :since',
+        ExpressionAttributeNames: { '#account': OPEN_EPISODE_ATTRIBUTE },
+        ExpressionAttributeValues: { ':account': { S: accountID }, ...(since === undefined ? {} : { ':since': { N: String(since) } }) },
+        ExclusiveStartKey,
+      }, abortSignal),
     );
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
@@ -165,17 +151,14 @@ export async function scanUnindexedOpenEpisodes(tableName: string, accountID: st
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await sendBefore(latest(), 'DynamoDB Scan', (abortSignal) =>
-      dynamodb.send(
-        new ScanCommand({
-          TableName: tableName,
-          ProjectionExpression: 'pk',
-          FilterExpression: 'begins_with(pk, :prefix) AND (attribute_not_exists(#open) OR attribute_not_exists(episodeOpenedAt)) AND attribute_not_exists(recoveredAt) AND attribute_exists(episodeStartedAt)',
-          ExpressionAttributeNames: { '#open': OPEN_EPISODE_ATTRIBUTE },
-          ExpressionAttributeValues: { ':prefix': { S: `${accountID}#` } },
-          ExclusiveStartKey,
-        }),
-        { abortSignal },
-      ),
+      dynamodb('Scan', {
+        TableName: tableName,
+        ProjectionExpression: 'pk',
+        FilterExpression: 'begins_with(pk, :prefix) AND (attribute_not_exists(#open) OR attribute_not_exists(episodeOpenedAt)) AND attribute_not_exists(recoveredAt) AND attribute_exists(episodeStartedAt)',
+        ExpressionAttributeNames: { '#open': OPEN_EPISODE_ATTRIBUTE },
+        ExpressionAttributeValues: { ':prefix': { S: `${accountID}#` } },
+        ExclusiveStartKey,
+      }, abortSignal),
     );
     for (const item of page.Items ?? []) if (item['pk']?.S !== undefined) keys.push(item['pk'].S);
     ExclusiveStartKey = page.LastEvaluatedKey;
@@ -195,7 +178,7 @@ export interface SweepState {
 
 export async function readSweepState(tableName: string, accountID: string, latest: number): Promise<SweepState> {
   const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
-    dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: sweepKey(accountID) } }, ConsistentRead: true }), { abortSignal }),
+    dynamodb('GetItem', { TableName: tableName, Key: { pk: { S: sweepKey(accountID) } }, ConsistentRead: true }, abortSignal),
   );
   const countedSweepID = Item?.['countedSweepID']?.S;
   return {
@@ -207,19 +190,16 @@ export async function readSweepState(tableName: string, accountID: string, lates
 
 export async function writeSweepState(tableName: string, accountID: string, state: SweepState, now: number, latest: number): Promise<void> {
   await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
-    dynamodb.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: {
-          pk: { S: sweepKey(accountID) },
-          notReached: { L: state.notReached.map((id) => ({ S: id })) },
-          ...(state.countedSweepID === undefined ? {} : { countedSweepID: { S: state.countedSweepID } }),
-          ...(state.indexBackfilled === true ? { indexBackfilled: { BOOL: true } } : {}),
-          expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86_400) },
-        },
-      }),
-      { abortSignal },
-    ),
+    dynamodb('PutItem', {
+      TableName: tableName,
+      Item: {
+        pk: { S: sweepKey(accountID) },
+        notReached: { L: state.notReached.map((id) => ({ S: id })) },
+        ...(state.countedSweepID === undefined ? {} : { countedSweepID: { S: state.countedSweepID } }),
+        ...(state.indexBackfilled === true ? { indexBackfilled: { BOOL: true } } : {}),
+        expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86_400) },
+      },
+    }, abortSignal),
   );
 }
 
@@ -266,20 +246,17 @@ export async function settleAccountNotice(
   extra: { opsItemId?: string; liftedAt?: number } = {},
 ): Promise<void> {
   await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
-    dynamodb.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: {
-          pk: { S: noticeKey },
-          state: { S: extra.liftedAt !== undefined ? 'LIFTED' : until > now ? 'SENT' : 'RELEASED' },
-          until: { N: String(until) },
-          ...(extra.opsItemId === undefined ? {} : { opsItemId: { S: extra.opsItemId } }),
-          ...(extra.liftedAt === undefined ? {} : { liftedAt: { N: String(extra.liftedAt) } }),
-          expiresAt: { N: String(Math.floor(Math.max(until, now) / 1000) + 86_400) },
-        },
-      }),
-      { abortSignal },
-    ),
+    dynamodb('PutItem', {
+      TableName: tableName,
+      Item: {
+        pk: { S: noticeKey },
+        state: { S: extra.liftedAt !== undefined ? 'LIFTED' : until > now ? 'SENT' : 'RELEASED' },
+        until: { N: String(until) },
+        ...(extra.opsItemId === undefined ? {} : { opsItemId: { S: extra.opsItemId } }),
+        ...(extra.liftedAt === undefined ? {} : { liftedAt: { N: String(extra.liftedAt) } }),
+        expiresAt: { N: String(Math.floor(Math.max(until, now) / 1000) + 86_400) },
+      },
+    }, abortSignal),
   );
 }
 
@@ -290,7 +267,7 @@ export interface StoredCensus extends Census {
 
 export async function readCensus(tableName: string, accountID: string, latest: number): Promise<StoredCensus | undefined> {
   const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
-    dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: censusKey(accountID) } }, ConsistentRead: true }), { abortSignal }),
+    dynamodb('GetItem', { TableName: tableName, Key: { pk: { S: censusKey(accountID) } }, ConsistentRead: true }, abortSignal),
   );
   return censusFrom(Item);
 }
@@ -312,28 +289,25 @@ function censusFrom(Item: Record<string, AttributeValue> | undefined): StoredCen
 
 export async function writeCensus(tableName: string, accountID: string, census: StoredCensus, latest: number): Promise<void> {
   await sendBefore(latest, 'DynamoDB PutItem', (abortSignal) =>
-    dynamodb.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: {
-          pk: { S: censusKey(accountID) },
-          takenAt: { N: String(census.takenAt) },
-          inReplication: { N: String(census.inReplication) },
-          stalled: { N: String(census.stalled) },
-          massStall: { BOOL: census.massStall },
-          ...(census.massStallEndedAt === undefined ? {} : { massStallEndedAt: { N: String(census.massStallEndedAt) } }),
-          expiresAt: { N: String(Math.floor(census.takenAt / 1000) + 7 * 86_400) },
-        },
-      }),
-      { abortSignal },
-    ),
+    dynamodb('PutItem', {
+      TableName: tableName,
+      Item: {
+        pk: { S: censusKey(accountID) },
+        takenAt: { N: String(census.takenAt) },
+        inReplication: { N: String(census.inReplication) },
+        stalled: { N: String(census.stalled) },
+        massStall: { BOOL: census.massStall },
+        ...(census.massStallEndedAt === undefined ? {} : { massStallEndedAt: { N: String(census.massStallEndedAt) } }),
+        expiresAt: { N: String(Math.floor(census.takenAt / 1000) + 7 * 86_400) },
+      },
+    }, abortSignal),
   );
 }
 
 /** An account notice as stored: whether it is sent and quiet until a time, and its OpsItem. */
 export async function readAccountNotice(tableName: string, noticeKey: string, latest: number): Promise<{ sentUntil?: number; opsItemId?: string } | undefined> {
   const { Item } = await sendBefore(latest, 'DynamoDB GetItem', (abortSignal) =>
-    dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: noticeKey } }, ConsistentRead: true }), { abortSignal }),
+    dynamodb('GetItem', { TableName: tableName, Key: { pk: { S: noticeKey } }, ConsistentRead: true }, abortSignal),
   );
   if (Item === undefined) return undefined;
   const opsItemId = Item['opsItemId']?.S;

@@ -68,16 +68,16 @@ export async function describeSourceServers(
 }
 
 /**
- * Calls `onSent` once, after the command's request has been handed to the HTTP layer (on the event
- * loop's next check phase, by when it is written): innermost in the command's middleware, where
- * the SDK calls the HTTP handler.
+ * Calls `onSent` once the command's request is on the wire: innermost in the command's middleware,
+ * where the SDK calls the HTTP handler, then two turns of the event loop (the first polls the new
+ * connection and writes the request), so work started by `onSent` does not hold the request back.
  */
 function announceSent(command: DescribeSourceServersCommand, onSent: () => void): void {
   let announced = false;
   command.middlewareStack.add(
     (next) => (args) => {
       const answer = next(args);
-      if (!announced) setImmediate(onSent);
+      if (!announced) setImmediate(() => setImmediate(onSent));
       announced = true;
       return answer;
     },
