@@ -1,3 +1,4 @@
+import { mgnStallEvent } from '../../tools/local-aws/mgn-event';
 import { TEST_ACCOUNT, TEST_REGION } from './lambda-environment';
 
 /** Well-formed source server IDs for tests. */
@@ -11,17 +12,11 @@ export function stallEvent(
   sourceServerID: string,
   overrides: { account?: string; region?: string; state?: string; time?: string } = {},
 ): Record<string, unknown> {
-  const account = overrides.account ?? TEST_ACCOUNT;
-  const region = overrides.region ?? TEST_REGION;
-  return {
-    version: '0',
+  return mgnStallEvent(sourceServerID, {
+    accountID: overrides.account ?? TEST_ACCOUNT,
+    region: overrides.region ?? TEST_REGION,
     id: '9da9af57-9253-4406-87cb-7cc400e43465',
-    'detail-type': 'MGN Source Server Data Replication Stalled Change',
-    source: 'aws.mgn',
-    account,
-    time: overrides.time ?? `${new Date().toISOString().slice(0, 19)}Z`,
-    region,
-    resources: [`arn:aws:mgn:${region}:${account}:source-server/${sourceServerID}`],
-    detail: { state: overrides.state ?? 'STALLED' },
-  };
+    ...(overrides.state === undefined ? {} : { state: overrides.state }),
+    ...(overrides.time === undefined ? {} : { time: overrides.time }),
+  });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BundleEnvironment, synthesizeBundledFunction, type BundledFunction, type InvocationOutcome, type InvokeOptions } from '../../tools/bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalAws, type LocalAws, type LocalFaults } from '../../tools/local-aws/local-aws';
+import { mgnStallEvent } from '../../tools/local-aws/mgn-event';
 import type { LocalSourceServer } from '../../tools/local-mgn/local-mgn-server';
 import type { PublishedMessage } from '../../tools/local-sns/local-sns-server';
 
@@ -97,26 +98,12 @@ export class Simulation {
 
   /** MGN's stall event for a server, dated now unless `time` is given. */
   stallEvent(sourceServerID: string, state: 'STALLED' | 'NOT_STALLED' = 'STALLED', time = this.now, id: string = randomUUID()): Record<string, unknown> {
-    return {
-      version: '0',
-      id,
-      'detail-type': 'MGN Source Server Data Replication Stalled Change',
-      source: 'aws.mgn',
-      account: LOCAL_ACCOUNT,
-      time: `${new Date(time).toISOString().slice(0, 19)}Z`,
-      region: LOCAL_REGION,
-      resources: [`arn:aws:mgn:${LOCAL_REGION}:${LOCAL_ACCOUNT}:source-server/${sourceServerID}`],
-      detail: { state },
-    };
+    return mgnStallEvent(sourceServerID, { accountID: LOCAL_ACCOUNT, region: LOCAL_REGION, state, time, id });
   }
 
   /** A stall event a spoke account forwarded to the hub: MGN's event, from that account. */
   spokeStallEvent(accountID: string, sourceServerID: string, state: 'STALLED' | 'NOT_STALLED' = 'STALLED'): Record<string, unknown> {
-    return {
-      ...this.stallEvent(sourceServerID, state),
-      account: accountID,
-      resources: [`arn:aws:mgn:${LOCAL_REGION}:${accountID}:source-server/${sourceServerID}`],
-    };
+    return mgnStallEvent(sourceServerID, { accountID, region: LOCAL_REGION, state, time: this.now });
   }
 
   /** The schedule rule's event; the same `id` again is the platform delivering it again. */

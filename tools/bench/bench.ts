@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BundleEnvironment, invokeBundle, synthesizeBundledFunction, type BundledFunction } from '../bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalAws, type LocalAws } from '../local-aws/local-aws';
+import { mgnStallEvent } from '../local-aws/mgn-event';
 import { generateFleet, type LocalSourceServer } from '../local-mgn/local-mgn-server';
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { spokeRoleArn } from '../../lambda/retry-stalled-replication/decide/hub';
@@ -36,11 +37,7 @@ const RUNS = Number(options.runs);
 if (!Number.isInteger(RUNS) || RUNS < 5) throw new Error(`--runs must be a whole number of at least 5, not ${options.runs}`);
 
 function stallEvent(sourceServerID: string): Record<string, unknown> {
-  return {
-    version: '0', id: crypto.randomUUID(), 'detail-type': 'MGN Source Server Data Replication Stalled Change', source: 'aws.mgn',
-    account: LOCAL_ACCOUNT, time: new Date().toISOString(), region: LOCAL_REGION,
-    resources: [`arn:aws:mgn:${LOCAL_REGION}:${LOCAL_ACCOUNT}:source-server/${sourceServerID}`], detail: { state: 'STALLED' },
-  };
+  return mgnStallEvent(sourceServerID, { accountID: LOCAL_ACCOUNT, region: LOCAL_REGION });
 }
 
 function stalledServer(index: number): LocalSourceServer {
@@ -272,7 +269,7 @@ async function hubMode(_fn: BundledFunction, rows: Row[]): Promise<void> {
 }
 
 function spokeStallEvent(accountID: string, sourceServerID: string): Record<string, unknown> {
-  return { ...stallEvent(sourceServerID), account: accountID, resources: [`arn:aws:mgn:${LOCAL_REGION}:${accountID}:source-server/${sourceServerID}`] };
+  return mgnStallEvent(sourceServerID, { accountID, region: LOCAL_REGION });
 }
 
 const PARTS = { cold: coldStart, warm: warmDecisions, sweep: sweeps, storm, hub: hubMode } as const;

@@ -7,6 +7,7 @@
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { invokeBundle, synthesizeBundledFunction, type BundleRun } from '../bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalAws } from '../local-aws/local-aws';
+import { mgnStallEvent } from '../local-aws/mgn-event';
 import { generateFleet, type LocalSourceServer } from '../local-mgn/local-mgn-server';
 import { hubStory } from './hub-demo';
 
@@ -28,17 +29,7 @@ const stalled = (sourceServerID: string, hostname: string, changes: Partial<Loca
 });
 
 function stallEvent(sourceServerID: string, state: 'STALLED' | 'NOT_STALLED' = 'STALLED'): Record<string, unknown> {
-  return {
-    version: '0',
-    id: crypto.randomUUID(),
-    'detail-type': 'MGN Source Server Data Replication Stalled Change',
-    source: 'aws.mgn',
-    account: LOCAL_ACCOUNT,
-    time: new Date().toISOString(),
-    region: LOCAL_REGION,
-    resources: [`arn:aws:mgn:${LOCAL_REGION}:${LOCAL_ACCOUNT}:source-server/${sourceServerID}`],
-    detail: { state },
-  };
+  return mgnStallEvent(sourceServerID, { accountID: LOCAL_ACCOUNT, region: LOCAL_REGION, state });
 }
 
 interface Row {

@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG } from '../../lib/config';
 import { spokeRoleArn } from '../../lambda/retry-stalled-replication/decide/hub';
 import { invokeBundle, synthesizeBundledFunction } from '../bundle-runner/bundled-function';
 import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalAws } from '../local-aws/local-aws';
+import { mgnStallEvent } from '../local-aws/mgn-event';
 import { generateFleet, type LocalSourceServer } from '../local-mgn/local-mgn-server';
 
 const WAVE_1 = '222233334444';
@@ -15,17 +16,7 @@ const CRM = 's-0a1b2c3d4e5f70001';
 const HR = 's-0a1b2c3d4e5f70002';
 
 function forwardedStall(accountID: string, sourceServerID: string): Record<string, unknown> {
-  return {
-    version: '0',
-    id: crypto.randomUUID(),
-    'detail-type': 'MGN Source Server Data Replication Stalled Change',
-    source: 'aws.mgn',
-    account: accountID,
-    time: new Date().toISOString(),
-    region: LOCAL_REGION,
-    resources: [`arn:aws:mgn:${LOCAL_REGION}:${accountID}:source-server/${sourceServerID}`],
-    detail: { state: 'STALLED' },
-  };
+  return mgnStallEvent(sourceServerID, { accountID, region: LOCAL_REGION });
 }
 
 function servers(accountID: string, stalledID: string, hostname: string, first: number): LocalSourceServer[] {
